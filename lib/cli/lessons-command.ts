@@ -92,7 +92,7 @@ function runRunner(python: string, args: string[], env: NodeJS.ProcessEnv, onRep
 
 /** A plain-text table of result records, one row per trained model. */
 export function summaryTable(records: ResultRecord[]): string {
-  const columns: (keyof ResultRecord)[] = ["lesson", "model", "params", "epochs", "batch", "train_accuracy", "test_accuracy", "seconds", "img_per_s", "backend", "profile"];
+  const columns: (keyof ResultRecord)[] = ["lesson", "model", "params", "epochs", "batch", "train_images", "train_accuracy", "test_accuracy", "seconds", "img_per_s", "backend", "profile"];
   const rows = [columns.map(String), ...records.map((r) => columns.map((c) => String(r[c] ?? "")))];
   const widths = columns.map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join("  ")).join("\n");

@@ -2,8 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { ImageSet } from "../data/dataset";
 import { createPreset, PresetOptions, presetInfo } from "../models/presets";
 import { evaluate } from "./evaluate";
-import { currentProfile } from "./profile";
-import { ResultRecord } from "./result";
+import { ResultRecord, resultOf } from "./result";
 import { train, TrainResult } from "./train";
 
 /** Options for {@link trainPreset}. */
@@ -34,18 +33,6 @@ export async function trainPreset(name: string, data: { train: ImageSet; test: I
     callbacks: options.callbacks,
   });
   const test = evaluate(model, data.test);
-  const record: ResultRecord = {
-    lesson: options.lesson ?? "cli",
-    model: name,
-    params: info.params,
-    epochs: options.epochs,
-    batch: info.batchSize,
-    train_accuracy: result.history.acc[result.history.acc.length - 1],
-    test_accuracy: test.accuracy,
-    seconds: result.seconds,
-    img_per_s: result.imgPerSecond,
-    backend: result.backend,
-    profile: currentProfile(),
-  };
+  const record = resultOf({ lesson: options.lesson ?? "cli", model: name }, info.params, result, test);
   return { model, result, record };
 }
