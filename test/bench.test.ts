@@ -50,3 +50,19 @@ test("bench --compare-torch records the anchor's version, BLAS and peak memory b
   assert.equal(row.ratio, Math.round(row.train_img_per_s) / 100);
   assert.ok(row.peak_rss_mib > 0, "our own peak memory is reported too");
 });
+
+test("a step profile splits the time into forward/backward kernels, optimizer kernels and the rest, and frees its tensors", async () => {
+  const tf = await import("@tensorflow/tfjs");
+  const { profileTrainingStep } = await import("../lib/bench/profile");
+  const { useCpu, syntheticSet } = await import("./helpers");
+  await useCpu();
+  const before = tf.memory().numTensors;
+  const p = await profileTrainingStep("mlp", syntheticSet(400), { steps: 2, warmupSteps: 1 });
+  assert.equal(tf.memory().numTensors, before, "tensors leaked");
+  assert.equal(p.batch, 32);
+  assert.ok(p.forward_backward_kernel_ms > 0 && p.optimizer_kernel_ms > 0 && p.step_ms > 0 && p.fit_step_ms > 0, JSON.stringify(p));
+  assert.ok(p.ops.some((o) => o.op === "_FusedMatMul" || o.op === "BatchMatMul"), p.ops.map((o) => o.op).join(","));
+  assert.ok(p.ops.every((o, i) => i === 0 || p.ops[i - 1].ms >= o.ms), "ops are sorted by time");
+  const opMs = p.ops.reduce((total, o) => total + o.ms, 0);
+  assert.ok(Math.abs(opMs - p.forward_backward_kernel_ms - p.optimizer_kernel_ms) < 0.5 + p.ops.length * 0.05, "ops add up to the kernel time");
+});

@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { describeBackend, selectBackend } from "../backend/select";
 import { measureTrainingSpeed, SpeedMeasurement } from "../bench/measure";
+import { profileTable, profileTrainingStep } from "../bench/profile";
 import { loadFashionMnist } from "../data/dataset";
 import { PRESET_NAMES } from "../models/presets";
 import { UserError } from "../util/errors";
@@ -22,7 +23,7 @@ const CPU_PRESETS = ["mlp", "mlp-deep", "mlp-functional", "cnn-simple"];
 /** The presets the PyTorch anchor (shared/anchors/torch_bench.py) also defines, at the same batch sizes. */
 export const BENCH_PRESETS = ["mlp", "mlp-deep", "cnn-simple", "cnn-deep", "vgg11-bn"];
 
-export const BENCH_HELP = `fmnist bench [--preset NAME]... [--seconds S] [--json] [--compare-torch] [--with-cpu]
+export const BENCH_HELP = `fmnist bench [--preset NAME]... [--seconds S] [--json] [--compare-torch] [--with-cpu] [--profile-steps]
   Training speed (images/second: forward, backward, optimizer step, after warm-up) of each preset at its
   walkthrough's batch size, with peak memory, tensors before/after, backend and threads.
   --compare-torch also runs the PyTorch anchor (/usr/bin/python3 ../shared/anchors/torch_bench.py, or
@@ -30,7 +31,9 @@ export const BENCH_HELP = `fmnist bench [--preset NAME]... [--seconds S] [--json
   and its peak memory. It refuses to compare against PyTorch on the reference BLAS (apt-get install
   libopenblas0-openmp).
   --with-cpu adds a short run on the plain cpu backend (cpu_img_per_s, vs_cpu) for ${CPU_PRESETS.join(", ")}
-  (a single cpu step of the larger CNNs takes minutes). Default presets: ${BENCH_PRESETS.join(", ")}.`;
+  (a single cpu step of the larger CNNs takes minutes). Default presets: ${BENCH_PRESETS.join(", ")}.
+  --profile-steps instead shows where one training step's time goes: kernels of the forward and backward pass,
+  of the optimizer, the JavaScript around them, the extra cost of fm.train's fit loop, and the longest ops.`;
 
 /** A bench row with the optional comparisons. */
 type BenchRow = SpeedMeasurement & {
@@ -56,6 +59,7 @@ export async function benchCommand(argv: string[]): Promise<void> {
     json: { type: "boolean" },
     "compare-torch": { type: "boolean" },
     "with-cpu": { type: "boolean" },
+    "profile-steps": { type: "boolean" },
   });
   const presets = (values.preset as string[] | undefined) ?? BENCH_PRESETS;
   for (const name of presets) {
@@ -69,6 +73,13 @@ export async function benchCommand(argv: string[]): Promise<void> {
   const dataLoadSeconds = Math.round(performance.now() - loadStarted) / 1000;
   log(`bench on ${describeBackend(backend)}, ${os.cpus()[0]?.model ?? "unknown CPU"}, node ${process.version}`);
   log(`  data: found, verified and parsed both sets in ${dataLoadSeconds} s`);
+  if (values["profile-steps"]) {
+    const profiles = [];
+    for (const name of presets) profiles.push(await profileTrainingStep(name, data.train));
+    if (values.json) for (const p of profiles) console.log(JSON.stringify(p));
+    else console.log(profileTable(profiles));
+    return;
+  }
   const rows: BenchRow[] = [];
   for (const name of presets) {
     const measured = await measureTrainingSpeed(name, data.train, { seconds, backend: backend.name, threads: backend.threads, warmupSteps: backend.name === "cpu" ? 1 : 3 });
