@@ -66,3 +66,43 @@ test("a step profile splits the time into forward/backward kernels, optimizer ke
   const opMs = p.ops.reduce((total, o) => total + o.ms, 0);
   assert.ok(Math.abs(opMs - p.forward_backward_kernel_ms - p.optimizer_kernel_ms) < 0.5 + p.ops.length * 0.05, "ops add up to the kernel time");
 });
+
+test("bench --batch-sizes measures every size, and --chart draws them; bad sizes get a one-line error", () => {
+  const chart = path.join(tempDir(), "scaling.png");
+  const run = spawnSync(process.execPath, [CLI, "bench", "--preset", "mlp", "--seconds", "0.2", "--batch-sizes", "8,16", "--json", "--chart", chart], {
+    encoding: "utf8",
+    env: { ...process.env, FMNIST_BACKEND: "cpu" },
+  });
+  assert.equal(run.status, 0, run.stderr);
+  const rows = run.stdout.trim().split("\n").map((line) => JSON.parse(line));
+  assert.deepEqual(rows.map((r) => [r.preset, r.batch]), [["mlp", 8], ["mlp", 16]]);
+  assert.deepEqual([...fs.readFileSync(chart).subarray(1, 4)].map((c) => String.fromCharCode(c)).join(""), "PNG");
+  for (const bad of ["0,16", "16,abc", ""]) {
+    const refused = spawnSync(process.execPath, [CLI, "bench", "--batch-sizes", bad], { encoding: "utf8", env: { ...process.env, FMNIST_BACKEND: "cpu" } });
+    assert.notEqual(refused.status, 0, bad);
+    assert.match(refused.stderr, /--batch-sizes takes whole numbers/, bad);
+    assert.equal(refused.stderr.trim().split("\n").length, 1, refused.stderr);
+  }
+});
+
+test("the batch-size chart compiles without warnings and draws one line per runner and preset", async () => {
+  const { batchScalingSpec } = await import("../lib/plot/benchCharts");
+  const { renderSvg } = await import("../lib/plot/render");
+  const speeds = ["ours", "PyTorch"].flatMap((runner, r) => ["cnn-deep", "vgg11-bn"].flatMap((preset) =>
+    [16, 64, 256].map((batch) => ({ preset, batch, runner, img_per_s: 1000 + batch * (r + 1) }))));
+  const warnings: string[] = [];
+  const svg = await renderSvg(batchScalingSpec(speeds), warnings);
+  assert.deepEqual(warnings, []);
+  assert.equal((svg.match(/aria-roledescription="line mark"/g) ?? []).length, 4, "two runners in each of two panels");
+  assert.throws(() => batchScalingSpec([{ preset: "x", batch: 0, runner: "ours", img_per_s: 1 }]), /positive batch sizes/);
+});
+
+const torchImportable = spawnSync("/usr/bin/python3", ["-c", "import torch"]).status === 0;
+
+test("the PyTorch batch sweep times the anchor's own models at each size", { skip: !torchImportable && "python3-torch is not installed (apt-get install python3-torch libopenblas0-openmp)" }, () => {
+  const run = spawnSync("/usr/bin/python3", [path.join(__dirname, "..", "..", "scripts", "torch_batch_sweep.py"), "--preset", "mlp", "--batch", "16", "--batch", "64", "--seconds", "0.3", "--threads", "1"], { encoding: "utf8" });
+  assert.equal(run.status, 0, run.stderr);
+  const rows = run.stdout.trim().split("\n").map((line) => JSON.parse(line));
+  assert.deepEqual(rows.map((r) => [r.preset, r.batch]), [["mlp", 16], ["mlp", 64]]);
+  assert.ok(rows.every((r) => r.train_img_per_s > 0 && typeof r.blas === "string"), run.stdout);
+});

@@ -5,11 +5,13 @@ import * as path from "path";
 import { describeBackend, selectBackend } from "../backend/select";
 import { measureTrainingSpeed, SpeedMeasurement } from "../bench/measure";
 import { profileTable, profileTrainingStep } from "../bench/profile";
+import { batchScalingSpec } from "../plot/benchCharts";
+import { renderPng } from "../plot/render";
 import { loadFashionMnist } from "../data/dataset";
 import { PRESET_NAMES } from "../models/presets";
 import { UserError } from "../util/errors";
-import { projectRoot } from "../util/paths";
-import { FlagValues, parseFlags } from "./args";
+import { projectRoot, writeFileAtomic } from "../util/paths";
+import { FlagValues, parseFlags, stringFlag } from "./args";
 
 /**
  * The environment as the process started, before any backend tuned it (the oneDNN kernels set GOMP_SPINCOUNT,
@@ -24,6 +26,7 @@ const CPU_PRESETS = ["mlp", "mlp-deep", "mlp-functional", "cnn-simple"];
 export const BENCH_PRESETS = ["mlp", "mlp-deep", "cnn-simple", "cnn-deep", "vgg11-bn"];
 
 export const BENCH_HELP = `fmnist bench [--preset NAME]... [--seconds S] [--json] [--compare-torch] [--with-cpu] [--profile-steps]
+  [--batch-sizes 16,32,...] [--chart FILE.png]
   Training speed (images/second: forward, backward, optimizer step, after warm-up) of each preset at its
   walkthrough's batch size, with peak memory, tensors before/after, backend and threads.
   --compare-torch also runs the PyTorch anchor (/usr/bin/python3 ../shared/anchors/torch_bench.py, or
@@ -33,7 +36,9 @@ export const BENCH_HELP = `fmnist bench [--preset NAME]... [--seconds S] [--json
   --with-cpu adds a short run on the plain cpu backend (cpu_img_per_s, vs_cpu) for ${CPU_PRESETS.join(", ")}
   (a single cpu step of the larger CNNs takes minutes). Default presets: ${BENCH_PRESETS.join(", ")}.
   --profile-steps instead shows where one training step's time goes: kernels of the forward and backward pass,
-  of the optimizer, the JavaScript around them, the extra cost of fm.train's fit loop, and the longest ops.`;
+  of the optimizer, the JavaScript around them, the extra cost of fm.train's fit loop, and the longest ops.
+  --batch-sizes measures each preset at these batch sizes instead of its walkthrough's (with --compare-torch,
+  PyTorch at the same sizes through scripts/torch_batch_sweep.py); --chart writes img/s against batch size as PNG.`;
 
 /** A bench row with the optional comparisons. */
 type BenchRow = SpeedMeasurement & {
@@ -60,12 +65,15 @@ export async function benchCommand(argv: string[]): Promise<void> {
     "compare-torch": { type: "boolean" },
     "with-cpu": { type: "boolean" },
     "profile-steps": { type: "boolean" },
+    "batch-sizes": { type: "string" },
+    chart: { type: "string" },
   });
   const presets = (values.preset as string[] | undefined) ?? BENCH_PRESETS;
   for (const name of presets) {
     if (!PRESET_NAMES.includes(name)) throw new UserError(`Unknown preset "${name}". Choose one of: ${PRESET_NAMES.join(", ")}.`);
   }
   const seconds = secondsFlag(values);
+  const batchSizes = batchSizesFlag(values);
   const backend = await selectBackend();
   const log = (line: string) => values.json || console.error(line);
   const loadStarted = performance.now();
@@ -82,15 +90,40 @@ export async function benchCommand(argv: string[]): Promise<void> {
   }
   const rows: BenchRow[] = [];
   for (const name of presets) {
-    const measured = await measureTrainingSpeed(name, data.train, { seconds, backend: backend.name, threads: backend.threads, warmupSteps: backend.name === "cpu" ? 1 : 3 });
-    const row: BenchRow = { ...measured, data_load_s: dataLoadSeconds };
-    log(`  ${name}: ${row.train_img_per_s} img/s (batch ${row.batch}, ${row.steps} steps)`);
-    rows.push(row);
+    for (const batchSize of batchSizes ?? [undefined]) {
+      const measured = await measureTrainingSpeed(name, data.train, { seconds, backend: backend.name, threads: backend.threads, warmupSteps: backend.name === "cpu" ? 1 : 3, batchSize });
+      const row: BenchRow = { ...measured, data_load_s: dataLoadSeconds };
+      log(`  ${name}: ${row.train_img_per_s} img/s (batch ${row.batch}, ${row.steps} steps)`);
+      rows.push(row);
+    }
   }
   if (values["with-cpu"]) addCpu(rows, Math.min(seconds, 5), log);
-  if (values["compare-torch"]) addTorch(rows, seconds, backend.threads, log);
+  if (values["compare-torch"]) addTorch(rows, seconds, backend.threads, log, batchSizes);
   if (values.json) for (const row of rows) console.log(JSON.stringify(row));
   else console.log(benchTable(rows));
+  const chart = stringFlag(values, "chart");
+  if (chart) {
+    writeFileAtomic(chart, (await renderPng(batchScalingSpec(scalingPoints(rows, describeBackend(backend))))).png);
+    log(`  chart written to ${chart}`);
+  }
+}
+
+/** The points of the batch-size chart: our speed, and PyTorch's where it was measured. */
+function scalingPoints(rows: BenchRow[], ours: string) {
+  return rows.flatMap((r) => [
+    { preset: r.preset, batch: r.batch, runner: `ours (${ours.split(",")[0]})`, img_per_s: r.train_img_per_s },
+    ...(r.torch_img_per_s ? [{ preset: r.preset, batch: r.batch, runner: `${r.torch_version} (${r.torch_blas})`, img_per_s: r.torch_img_per_s }] : []),
+  ]);
+}
+
+function batchSizesFlag(values: FlagValues): number[] | undefined {
+  const raw = stringFlag(values, "batch-sizes");
+  if (raw === undefined) return undefined;
+  const sizes = raw.split(",").map((s) => Number(s.trim()));
+  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 4096)) {
+    throw new UserError(`--batch-sizes takes whole numbers from 1 to 4096 separated by commas, e.g. 16,32,64; got "${raw}".`);
+  }
+  return sizes;
 }
 
 function secondsFlag(values: FlagValues): number {
@@ -116,13 +149,17 @@ function addCpu(rows: BenchRow[], seconds: number, log: (line: string) => void):
 }
 
 /** Runs the PyTorch anchor on the same presets and thread count and adds its speed and our ratio to it. */
-function addTorch(rows: BenchRow[], seconds: number, threads: number, log: (line: string) => void): void {
-  const script = process.env.FMNIST_TORCH_BENCH ?? path.join(projectRoot(), "..", "shared", "anchors", "torch_bench.py");
-  if (!fs.existsSync(script)) throw new UserError(`PyTorch anchor not found at ${script}; set FMNIST_TORCH_BENCH to torch_bench.py.`);
+function addTorch(rows: BenchRow[], seconds: number, threads: number, log: (line: string) => void, batchSizes?: number[]): void {
+  const anchor = process.env.FMNIST_TORCH_BENCH ?? path.join(projectRoot(), "..", "shared", "anchors", "torch_bench.py");
+  if (!fs.existsSync(anchor)) throw new UserError(`PyTorch anchor not found at ${anchor}; set FMNIST_TORCH_BENCH to torch_bench.py.`);
   const python = fs.existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-  const args = [script, "--require-fast-blas", "--seconds", String(seconds), "--threads", String(threads), ...rows.flatMap((r) => ["--preset", r.preset])];
-  log(`  PyTorch anchor (${python} ${path.basename(script)}), ${seconds} s per preset...`);
-  const run = spawnSync(python, args, { encoding: "utf8", env: STARTING_ENV });
+  const presets = [...new Set(rows.map((r) => r.preset))].flatMap((name) => ["--preset", name]);
+  // At the walkthroughs' batch sizes, the anchor itself; at others, our sweep over the anchor's own models.
+  const script = batchSizes ? path.join(projectRoot(), "scripts", "torch_batch_sweep.py") : anchor;
+  const sizes = batchSizes ? batchSizes.flatMap((b) => ["--batch", String(b)]) : [];
+  const args = [script, "--require-fast-blas", "--seconds", String(seconds), "--threads", String(threads), ...presets, ...sizes];
+  log(`  PyTorch (${python} ${path.basename(script)}), ${seconds} s per measurement...`);
+  const run = spawnSync(python, args, { encoding: "utf8", env: { ...STARTING_ENV, FMNIST_TORCH_BENCH: anchor } });
   if (run.status === REFERENCE_BLAS_EXIT) {
     throw new UserError(
       "PyTorch runs on the reference BLAS here (3-18x slower than it runs for anyone with OpenBLAS), so no ratios are " +
@@ -146,17 +183,18 @@ function addTorch(rows: BenchRow[], seconds: number, threads: number, log: (line
 /** One JSON line of another run (the cpu backend, or the PyTorch anchor, which also says its framework and BLAS). */
 interface OtherRunRow {
   preset: string;
+  batch?: number;
   train_img_per_s: number;
   framework?: string;
   blas?: string;
   peak_rss_mib?: number;
 }
 
-/** Pairs each row with the line of the same preset in another run's JSON lines. */
+/** Pairs each row with the line of the same preset (and batch size, where the line has one) in another run's JSON lines. */
 function matchAnchorRows(rows: BenchRow[], jsonLines: string): [BenchRow, OtherRunRow][] {
   const other: OtherRunRow[] = jsonLines.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
   return rows.flatMap((row): [BenchRow, OtherRunRow][] => {
-    const match = other.find((o) => o.preset === row.preset);
+    const match = other.find((o) => o.preset === row.preset && (o.batch === undefined || o.batch === row.batch));
     return match ? [[row, match]] : [];
   });
 }

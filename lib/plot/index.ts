@@ -36,4 +36,5 @@ export {
   modelSummaryHtml, modelSummaryBundle, showModelSummary,
 } from "./modelSummary";
 export { MetricHistory, NamedRun, CompareRunsOptions, ModelScore, compareRunsSpec, testAccuracySpec } from "./compareCharts";
+export { BatchSpeed, batchScalingSpec } from "./benchCharts";
 export { COLORS } from "./specCommon";
