@@ -5,14 +5,14 @@
  * in place. Build the addon with `node native/onednn/build.js`.
  */
 import "@tensorflow/tfjs-backend-wasm"; // stock wasm kernels must be registered before ours replace them
-import os = require("os");
+import { threadCount } from "../threads";
 import { addonFailure, loadAddon } from "./addon";
 import { installBroadcastGradients, uninstallBroadcastGradients } from "./gradients";
 import { CallCount, callCounts, registerNativeKernels, servesNatively, unregisterNativeKernels } from "./kernels";
 
 /** Options for {@link installOnednn}. */
 export interface OnednnOptions {
-  /** Compute threads for oneDNN and the native loops; default: all cores. Fixed by the first install in a process. */
+  /** Compute threads for oneDNN and the native loops; default: FMNIST_THREADS, else all cores. Fixed by the first install in a process. */
   threads?: number;
   /**
    * Also replace tfjs's Mean and Sum gradients with ones that broadcast instead of multiplying by
@@ -41,18 +41,15 @@ let installFailure: string | undefined;
  * wasm kernel replacements are set up: these replace, and fall back to, whatever is registered).
  * @returns what was installed, or null when the addon is not built or does not load
  *   ({@link onednnUnavailableReason} says why)
- * @throws Error when `options.threads` is not a positive integer
+ * @throws UserError when `options.threads` is not a positive integer
  */
 export function installOnednn(options: OnednnOptions = {}): OnednnInstall | null {
-  const { threads } = options;
-  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
-    throw new Error(`installOnednn: threads must be a positive integer, got ${threads}`);
-  }
+  const threads = threadCount(options.threads, "installOnednn");
   const addon = loadAddon();
   if (!addon) return null;
   let used: number;
   try {
-    used = addon.init(threads ?? os.cpus().length);
+    used = addon.init(threads);
   } catch (error) {
     installFailure = `the oneDNN addon loaded but could not start oneDNN (${(error as Error).message})`;
     return null;
