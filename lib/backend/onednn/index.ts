@@ -7,7 +7,7 @@
 import "@tensorflow/tfjs-backend-wasm"; // stock wasm kernels must be registered before ours replace them
 import { threadCount } from "../threads";
 import { addonFailure, loadAddon } from "./addon";
-import { installBroadcastGradients, uninstallBroadcastGradients } from "./gradients";
+import { broadcastGradientsInstalled, installBroadcastGradients, uninstallBroadcastGradients } from "../wasm/gradients";
 import { CallCount, callCounts, registerNativeKernels, servesNatively, unregisterNativeKernels } from "./kernels";
 
 /** Options for {@link installOnednn}. */
@@ -15,9 +15,10 @@ export interface OnednnOptions {
   /** Compute threads for oneDNN and the native loops; default: FMNIST_THREADS, else all cores. Fixed by the first install in a process. */
   threads?: number;
   /**
-   * Also replace tfjs's Mean and Sum gradients with ones that broadcast instead of multiplying by
-   * a ones tensor filled in JavaScript (same values; global to tfjs). Default true: it is most of
-   * the gap on BatchNorm models.
+   * Use the broadcasting Mean and Sum gradients of lib/backend/wasm/gradients.ts (the ones initWasm installs)
+   * instead of tfjs's, which multiply by a ones tensor filled in JavaScript (same values; global to tfjs).
+   * Default true: it is most of the gap on BatchNorm models. `false` puts tfjs's own gradients back, even when
+   * initWasm had installed the broadcasting ones; {@link uninstallOnednn} restores whichever were there before.
    */
   gradients?: boolean;
 }
@@ -30,11 +31,14 @@ export interface OnednnInstall {
   kernels: string[];
   /** oneDNN version, e.g. "2.6.3". */
   version: string;
-  /** Kernels whose tfjs gradient was replaced (see {@link OnednnOptions.gradients}). */
+  /** Kernels whose gradient is the broadcasting one (see {@link OnednnOptions.gradients}); empty with `gradients: false`. */
   gradients: string[];
 }
 
 let installFailure: string | undefined;
+
+/** Whether the broadcasting gradients were in place before installOnednn first changed them; undefined when it has not. */
+let broadcastBefore: boolean | undefined;
 
 /**
  * Registers the native kernels on the `wasm` backend (call after the wasm backend and any other
@@ -55,7 +59,10 @@ export function installOnednn(options: OnednnOptions = {}): OnednnInstall | null
     return null;
   }
   const kernels = registerNativeKernels(addon);
-  const gradients = options.gradients === false ? [] : installBroadcastGradients();
+  broadcastBefore ??= broadcastGradientsInstalled();
+  let gradients: string[] = [];
+  if (options.gradients === false) uninstallBroadcastGradients();
+  else gradients = installBroadcastGradients();
   return { threads: used, kernels, version: addon.info().version, gradients };
 }
 
@@ -68,10 +75,16 @@ export function onednnUnavailableReason(): string | null {
   return addonFailure() ?? installFailure ?? null;
 }
 
-/** Restores the kernels and gradients {@link installOnednn} replaced (the thread count stays as first set). */
+/**
+ * Restores the kernels {@link installOnednn} replaced, and the Mean and Sum gradients that were registered before it
+ * (the library's broadcasting ones after initWasm, else tfjs's own). The thread count stays as first set.
+ */
 export function uninstallOnednn(): void {
   unregisterNativeKernels();
-  uninstallBroadcastGradients();
+  if (broadcastBefore === undefined) return;
+  if (broadcastBefore) installBroadcastGradients();
+  else uninstallBroadcastGradients();
+  broadcastBefore = undefined;
 }
 
 /** Diagnostics: oneDNN version, threads, the implementation oneDNN chose last, cached primitives; null when unavailable. */
