@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { describeBackend, selectBackend } from "../backend/select";
 import { measureTrainingSpeed, SpeedMeasurement } from "../bench/measure";
+import { profileTable, profileTrainingStep } from "../bench/profile";
 import { loadFashionMnist } from "../data/dataset";
 import { PRESET_NAMES } from "../models/presets";
 import { UserError } from "../util/errors";
@@ -22,16 +23,33 @@ const CPU_PRESETS = ["mlp", "mlp-deep", "mlp-functional", "cnn-simple"];
 /** The presets the PyTorch anchor (shared/anchors/torch_bench.py) also defines, at the same batch sizes. */
 export const BENCH_PRESETS = ["mlp", "mlp-deep", "cnn-simple", "cnn-deep", "vgg11-bn"];
 
-export const BENCH_HELP = `fmnist bench [--preset NAME]... [--seconds S] [--json] [--compare-torch] [--with-cpu]
+export const BENCH_HELP = `fmnist bench [--preset NAME]... [--seconds S] [--json] [--compare-torch] [--with-cpu] [--profile-steps]
   Training speed (images/second: forward, backward, optimizer step, after warm-up) of each preset at its
   walkthrough's batch size, with peak memory, tensors before/after, backend and threads.
   --compare-torch also runs the PyTorch anchor (/usr/bin/python3 ../shared/anchors/torch_bench.py, or
-  FMNIST_TORCH_BENCH) on the same presets in the same run and adds torch_img_per_s and ratio.
+  FMNIST_TORCH_BENCH) on the same presets in the same run and adds torch_img_per_s, ratio, the anchor's BLAS
+  and its peak memory. It refuses to compare against PyTorch on the reference BLAS (apt-get install
+  libopenblas0-openmp).
   --with-cpu adds a short run on the plain cpu backend (cpu_img_per_s, vs_cpu) for ${CPU_PRESETS.join(", ")}
-  (a single cpu step of the larger CNNs takes minutes). Default presets: ${BENCH_PRESETS.join(", ")}.`;
+  (a single cpu step of the larger CNNs takes minutes). Default presets: ${BENCH_PRESETS.join(", ")}.
+  --profile-steps instead shows where one training step's time goes: kernels of the forward and backward pass,
+  of the optimizer, the JavaScript around them, the extra cost of fm.train's fit loop, and the longest ops.`;
 
 /** A bench row with the optional comparisons. */
-type BenchRow = SpeedMeasurement & { data_load_s: number; torch_img_per_s?: number; ratio?: number; cpu_img_per_s?: number; vs_cpu?: number };
+type BenchRow = SpeedMeasurement & {
+  data_load_s: number;
+  torch_img_per_s?: number;
+  ratio?: number;
+  /** The anchor's framework version, the BLAS that served it and its peak memory (cumulative over its presets). */
+  torch_version?: string;
+  torch_blas?: string;
+  torch_peak_rss_mib?: number;
+  cpu_img_per_s?: number;
+  vs_cpu?: number;
+};
+
+/** Exit status of the anchor's `--require-fast-blas` when PyTorch runs on the reference BLAS. */
+const REFERENCE_BLAS_EXIT = 3;
 
 /** `fmnist bench`: measure training speed per preset, optionally against PyTorch and the cpu backend. */
 export async function benchCommand(argv: string[]): Promise<void> {
@@ -41,6 +59,7 @@ export async function benchCommand(argv: string[]): Promise<void> {
     json: { type: "boolean" },
     "compare-torch": { type: "boolean" },
     "with-cpu": { type: "boolean" },
+    "profile-steps": { type: "boolean" },
   });
   const presets = (values.preset as string[] | undefined) ?? BENCH_PRESETS;
   for (const name of presets) {
@@ -54,6 +73,13 @@ export async function benchCommand(argv: string[]): Promise<void> {
   const dataLoadSeconds = Math.round(performance.now() - loadStarted) / 1000;
   log(`bench on ${os.cpus()[0]?.model ?? "unknown CPU"}, node ${process.version}, backend ${describeBackend(backend)}`);
   log(`  data: found, verified and parsed both sets in ${dataLoadSeconds} s`);
+  if (values["profile-steps"]) {
+    const profiles = [];
+    for (const name of presets) profiles.push(await profileTrainingStep(name, data.train));
+    if (values.json) for (const p of profiles) console.log(JSON.stringify(p));
+    else console.log(profileTable(profiles));
+    return;
+  }
   const rows: BenchRow[] = [];
   for (const name of presets) {
     const measured = await measureTrainingSpeed(name, data.train, { seconds, backend: backend.name, threads: backend.threads, warmupSteps: backend.name === "cpu" ? 1 : 3 });
@@ -83,9 +109,9 @@ function addCpu(rows: BenchRow[], seconds: number, log: (line: string) => void):
   log(`  cpu backend, ${seconds} s per preset...`);
   const run = spawnSync(process.execPath, args, { encoding: "utf8", env: { ...STARTING_ENV, FMNIST_BACKEND: "cpu" } });
   if (run.status !== 0) throw new UserError(`the cpu run failed: ${run.stderr.trim()}`);
-  for (const [row, speed] of matchSpeeds(rows, run.stdout)) {
-    row.cpu_img_per_s = speed;
-    row.vs_cpu = round2(row.train_img_per_s / speed);
+  for (const [row, other] of matchAnchorRows(rows, run.stdout)) {
+    row.cpu_img_per_s = other.train_img_per_s;
+    row.vs_cpu = round2(row.train_img_per_s / other.train_img_per_s);
   }
 }
 
@@ -94,24 +120,44 @@ function addTorch(rows: BenchRow[], seconds: number, threads: number, log: (line
   const script = process.env.FMNIST_TORCH_BENCH ?? path.join(projectRoot(), "..", "shared", "anchors", "torch_bench.py");
   if (!fs.existsSync(script)) throw new UserError(`PyTorch anchor not found at ${script}; set FMNIST_TORCH_BENCH to torch_bench.py.`);
   const python = fs.existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-  const args = [script, "--seconds", String(seconds), "--threads", String(threads), ...rows.flatMap((r) => ["--preset", r.preset])];
+  const args = [script, "--require-fast-blas", "--seconds", String(seconds), "--threads", String(threads), ...rows.flatMap((r) => ["--preset", r.preset])];
   log(`  PyTorch anchor (${python} ${path.basename(script)}), ${seconds} s per preset...`);
   const run = spawnSync(python, args, { encoding: "utf8", env: STARTING_ENV });
+  if (run.status === REFERENCE_BLAS_EXIT) {
+    throw new UserError(
+      "PyTorch runs on the reference BLAS here (3-18x slower than it runs for anyone with OpenBLAS), so no ratios are " +
+        "printed against it: apt-get install libopenblas0-openmp, then run the benchmark again.",
+    );
+  }
   if (run.status !== 0) {
-    throw new UserError(`the PyTorch anchor failed (${run.stderr.trim().split("\n").pop()}). On Debian: apt-get install python3-torch.`);
+    throw new UserError(`the PyTorch anchor failed (${run.stderr.trim().split("\n").pop()}). On Debian: apt-get install python3-torch libopenblas0-openmp.`);
   }
-  for (const [row, speed] of matchSpeeds(rows, run.stdout)) {
-    row.torch_img_per_s = speed;
-    row.ratio = round2(row.train_img_per_s / speed);
+  for (const [row, anchor] of matchAnchorRows(rows, run.stdout)) {
+    row.torch_img_per_s = anchor.train_img_per_s;
+    row.ratio = round2(row.train_img_per_s / anchor.train_img_per_s);
+    row.torch_version = anchor.framework;
+    row.torch_blas = anchor.blas;
+    row.torch_peak_rss_mib = anchor.peak_rss_mib;
   }
+  const first = rows.find((r) => r.torch_version);
+  if (first) log(`  anchor: ${first.torch_version} on ${first.torch_blas} BLAS, ${threads} thread(s)`);
 }
 
-/** Pairs each row with the `train_img_per_s` of the same preset in another run's JSON lines. */
-function matchSpeeds(rows: BenchRow[], jsonLines: string): [BenchRow, number][] {
-  const other = jsonLines.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
-  return rows.flatMap((row): [BenchRow, number][] => {
+/** One JSON line of another run (the cpu backend, or the PyTorch anchor, which also says its framework and BLAS). */
+interface OtherRunRow {
+  preset: string;
+  train_img_per_s: number;
+  framework?: string;
+  blas?: string;
+  peak_rss_mib?: number;
+}
+
+/** Pairs each row with the line of the same preset in another run's JSON lines. */
+function matchAnchorRows(rows: BenchRow[], jsonLines: string): [BenchRow, OtherRunRow][] {
+  const other: OtherRunRow[] = jsonLines.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
+  return rows.flatMap((row): [BenchRow, OtherRunRow][] => {
     const match = other.find((o) => o.preset === row.preset);
-    return match ? [[row, match.train_img_per_s as number]] : [];
+    return match ? [[row, match]] : [];
   });
 }
 
@@ -121,7 +167,7 @@ function round2(x: number): number {
 
 /** A plain-text table of bench rows. */
 export function benchTable(rows: BenchRow[]): string {
-  const columns: (keyof BenchRow)[] = ["preset", "backend", "threads", "batch", "params", "train_img_per_s", "torch_img_per_s", "ratio", "cpu_img_per_s", "vs_cpu", "peak_rss_mib", "tensors_before", "tensors_after"];
+  const columns: (keyof BenchRow)[] = ["preset", "backend", "threads", "batch", "params", "train_img_per_s", "torch_img_per_s", "ratio", "cpu_img_per_s", "vs_cpu", "peak_rss_mib", "torch_peak_rss_mib", "torch_blas", "tensors_before", "tensors_after"];
   const used = columns.filter((c) => rows.some((r) => r[c] !== undefined));
   const table = [used.map(String), ...rows.map((r) => used.map((c) => String(r[c] ?? "")))];
   const widths = used.map((_, i) => Math.max(...table.map((row) => row[i].length)));
