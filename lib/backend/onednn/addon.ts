@@ -5,36 +5,24 @@
  */
 import fs = require("fs");
 import path = require("path");
+import { KernelName, PARAM_BLOCK_SLOTS } from "./params";
 
-/** The functions the compiled addon exports (see native/onednn/src/addon.cc). */
-export interface OnednnAddon {
+/**
+ * The functions the compiled addon exports (native/onednn/src/addon.cc): set-up, and one function per kernel of
+ * params.ts's LAYOUTS, which takes no arguments and reads the parameter block.
+ */
+export type OnednnAddon = {
   setHeap(heapU8: Uint8Array): void;
   setParams(block: Float64Array): void;
   init(threads: number): number;
   info(): { version: string; threads: number; lastImpl: string; cachedPrimitives: number; cores: number };
-  conv2d(): void;
-  matmul(): void;
-  pool2d(): void;
-  binary(): void;
-  unary(): void;
-  reduce(): void;
-  addN(): void;
-  copy(): void;
-  tile(): void;
-  batchnorm(): void;
-  pad(): void;
-  adam(): void;
-  dropoutMask(): void;
-  softmax(): void;
-  argMinMax(): void;
-  select(): void;
-}
+} & { [K in KernelName]: () => void };
 
 /** Where the build script puts the addon, relative to the package root. */
 export const ADDON_RELATIVE_PATH = path.join("native", "onednn", "build", "Release", "onednn.node");
 
-/** Parameter block shared with the addon: kernels write their arguments here before each call. */
-export const params = new Float64Array(128);
+/** Parameter block shared with the addon: each call's arguments are written here (params.ts writeParams). */
+export const params = new Float64Array(PARAM_BLOCK_SLOTS);
 
 /** GOMP_SPINCOUNT used unless OMP_WAIT_POLICY or GOMP_SPINCOUNT is already set. */
 const DEFAULT_SPINCOUNT = "1000";

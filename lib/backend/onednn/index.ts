@@ -8,7 +8,7 @@ import "@tensorflow/tfjs-backend-wasm"; // stock wasm kernels must be registered
 import { threadCount } from "../threads";
 import { addonFailure, loadAddon } from "./addon";
 import { broadcastGradientsInstalled, installBroadcastGradients, uninstallBroadcastGradients } from "../wasm/gradients";
-import { CallCount, callCounts, registerNativeKernels, servesNatively, unregisterNativeKernels } from "./kernels";
+import { CallCount, callCounts, registerNativeKernels, unregisterNativeKernels } from "./kernels";
 
 /** Options for {@link installOnednn}. */
 export interface OnednnOptions {
@@ -100,14 +100,6 @@ export function onednnInfo(): { version: string; threads: number; lastImpl: stri
  */
 export function onednnCallCounts(reset = false): Record<string, CallCount> {
   return callCounts(reset);
-}
-
-/**
- * Whether the `wasm` kernel registered under `kernelName` is the native one right now (e.g. so
- * lib/backend/wasm can send every Adam update to `AdamUpdateWasm` when it runs natively).
- */
-export function onednnServes(kernelName: string): boolean {
-  return servesNatively(kernelName);
 }
 
 export type { CallCount };
