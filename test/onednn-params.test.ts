@@ -59,14 +59,15 @@ test("the op tables are keyed by tfjs's own kernel names, with distinct codes", 
   }
 });
 
-test("writeParams clears the block: slot 0 holds the count, unwritten slots are NaN", () => {
+test("writeParams clears the kernel's slots: slot 0 holds the count, unwritten slots are NaN", () => {
   const block = new Float64Array(PARAM_BLOCK_SLOTS).fill(7);
   writeParams(block, "tile", { x: 8, out: 16, elementBytes: 4, rank: 2, shape: [3, 5], reps: [2, 1] });
   assert.equal(block[0], PLACED.tile.count);
   assert.deepEqual(Array.from(block.slice(1, 7)), [8, 16, 4, 2, 3, 5]);
   assert.ok(block.slice(7, 11).every(Number.isNaN), "the unused shape slots are cleared");
   assert.deepEqual(Array.from(block.slice(11, 13)), [2, 1]);
-  assert.ok(block.slice(13).every(Number.isNaN), "everything after the layout is cleared");
+  assert.ok(block.slice(13, 17).every(Number.isNaN), "the unused reps slots are cleared");
+  assert.equal(block[17], 7, "slots past the layout are no kernel's business");
   assert.throws(() => writeParams(block, "tile", { x: 0, out: 0, elementBytes: 4, rank: 7, shape: [1, 1, 1, 1, 1, 1, 1], reps: [] }), /shape has 7 values, the layout has 6 slots/);
 });
 

@@ -4,9 +4,9 @@
  * generated from this file (`node native/onednn/gen-params.js` after `npx tsc`), and test/onednn-params.test.ts fails
  * when the header and this file drift apart.
  *
- * How a call travels: {@link writeParams} clears the shared Float64Array parameter block (every slot becomes NaN,
- * so a value a kernel forgets to write reads as "not written" in C++ instead of the previous kernel's value), writes
- * the layout's slot count into slot 0 and the named values from slot 1 on. The addon checks the count on entry and
+ * How a call travels: {@link writeParams} clears the kernel's slots of the shared Float64Array parameter block (they
+ * become NaN, so a value a kernel forgets to write reads as "not written" in C++ instead of the previous kernel's
+ * value), writes the layout's slot count into slot 0 and the named values from slot 1 on. The addon checks the count on entry and
  * reads each value by its generated name (`pi(P::kBatch)`).
  */
 
@@ -190,13 +190,14 @@ export const PLACED: { readonly [K in KernelName]: PlacedLayout } = Object.fromE
 ) as { [K in KernelName]: PlacedLayout };
 
 /**
- * Clears `block` and writes one call's parameters: the layout's slot count in slot 0, then `values` in layout order.
+ * Writes one call's parameters: the layout's slot count in slot 0, then `values` in layout order, every slot of the
+ * layout cleared first.
  * @throws Error when an array is longer than its slots (a caller bug)
  */
 export function writeParams<K extends KernelName>(block: Float64Array, kernel: K, values: ParamValues<K>): void {
   const { slots, count } = PLACED[kernel];
-  block.fill(NaN);
   block[0] = count;
+  block.fill(NaN, 1, count + 1); // the kernel reads only its own slots
   const named = values as unknown as Record<string, number | readonly number[]>;
   for (const { name, at, length } of slots) {
     const value = named[name];
