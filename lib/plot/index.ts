@@ -37,3 +37,8 @@ export {
 } from "./modelSummary";
 export { MetricHistory, NamedRun, CompareRunsOptions, ModelScore, compareRunsSpec, testAccuracySpec } from "./compareCharts";
 export { COLORS } from "./specCommon";
+export { ChannelGridOptions, channelGridPng } from "./channelGrid";
+export { SourceComparisonStep, SourceComparisonOptions, sourceVersusOursSpec } from "./sourceCharts";
+export { EpochHistory, OverfittingOptions, overfittingSpec } from "./overfittingChart";
+export { TableRow, TableOptions, tableBundle, showTable } from "./table";
+export { StepSeries, StepsChartOptions, accuracyByStepsSpec, trainingAccuracyBySteps } from "./stepsChart";
