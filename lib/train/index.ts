@@ -6,3 +6,6 @@ export * from "./result";
 export * from "./train";
 export * from "./run";
 export * from "./metrics";
+export * from "./steps";
+export * from "./earlyStopping";
+export * from "./saveChecked";

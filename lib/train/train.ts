@@ -42,6 +42,7 @@ export type TrainHistory = {
 /** What {@link train} returns. */
 export interface TrainResult {
   history: TrainHistory;
+  /** Epochs actually run: fewer than asked when a callback stopped training early. */
   epochs: number;
   batchSize: number;
   /** Images trained on per epoch. */
@@ -99,13 +100,14 @@ export async function train(model: tf.LayersModel, data: ImageSet, options: Trai
     });
     guard.throwIfTripped();
     const seconds = (performance.now() - started) / 1000;
+    const epochsRun = history.epoch.length;
     return {
       history: pickHistory(history.history),
-      epochs,
+      epochs: epochsRun,
       batchSize,
       samples: trainSet.count,
       seconds,
-      imgPerSecond: (trainSet.count * epochs) / seconds,
+      imgPerSecond: (trainSet.count * epochsRun) / seconds,
       backend: currentBackend()?.name ?? tf.getBackend(),
       curves: board?.record(),
     };
