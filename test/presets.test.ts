@@ -48,6 +48,8 @@ test("options change the architecture where the walkthroughs vary it", () => {
   assert.equal(presetInfo("vgg11", { batchNorm: true }).params, 680970);
   assert.ok(presetInfo("vgg11-bn", { widthDivisor: 8 }).params < 680970 / 2);
   assert.equal(presetInfo("mlp", { optimizer: "sgd" }).optimizer, "sgd");
+  // the eight convolutions of vgg11-bn carry 16+32+64+64+128+128+128+128 = 688 biases
+  assert.equal(presetInfo("vgg11-bn", { convBias: false }).params, 680970 - 688);
 });
 
 test("the same seed gives the same initial weights; another seed does not", () => {

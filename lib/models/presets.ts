@@ -18,13 +18,15 @@ export interface PresetOptions {
   dropout?: boolean;
   /** BatchNorm after each convolution (VGG only; default: true for `vgg11-bn`, false for `vgg11`). */
   batchNorm?: boolean;
+  /** Biases in the convolutions (default true); false drops them, as BatchNorm's shift makes them redundant. */
+  convBias?: boolean;
   /** VGG width divisor: channels are 64/d, 128/d, ... (default 4). */
   widthDivisor?: number;
   /** Compile the model with its optimizer, loss and accuracy metric (default true). */
   compile?: boolean;
 }
 
-const OPTION_KEYS: (keyof PresetOptions)[] = ["seed", "optimizer", "learningRate", "dropout", "batchNorm", "widthDivisor", "compile"];
+const OPTION_KEYS: (keyof PresetOptions)[] = ["seed", "optimizer", "learningRate", "dropout", "batchNorm", "convBias", "widthDivisor", "compile"];
 
 /** What a preset is and how the course trains it. */
 export interface PresetInfo {
@@ -65,7 +67,7 @@ function dense(o: Required<PresetOptions>, index: number, units: number, activat
 }
 
 function conv(o: Required<PresetOptions>, index: number, filters: number, kernelSize: number, padding: "same" | "valid", extra: object = {}) {
-  return tf.layers.conv2d({ filters, kernelSize, padding, activation: "relu", kernelInitializer: initializer(o, index), ...extra });
+  return tf.layers.conv2d({ filters, kernelSize, padding, activation: "relu", useBias: o.convBias, kernelInitializer: initializer(o, index), ...extra });
 }
 
 const IMAGE_INPUT = [IMAGE_SIZE, IMAGE_SIZE, 1];
@@ -237,6 +239,7 @@ function resolveOptions(name: string, options: PresetOptions): Required<PresetOp
     learningRate,
     dropout: options.dropout ?? true,
     batchNorm: options.batchNorm ?? def.defaults?.batchNorm ?? false,
+    convBias: options.convBias ?? true,
     widthDivisor: options.widthDivisor ?? 4,
     compile: options.compile ?? true,
   };
