@@ -37,3 +37,4 @@ export {
 } from "./modelSummary";
 export { MetricHistory, NamedRun, CompareRunsOptions, ModelScore, compareRunsSpec, testAccuracySpec } from "./compareCharts";
 export { COLORS } from "./specCommon";
+export { TableRow, tableHtml, tableText, showTable } from "./table";

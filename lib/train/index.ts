@@ -8,3 +8,4 @@ export * from "./run";
 export * from "./metrics";
 export * from "./augment";
 export * from "./schedule";
+export * from "./timing";
