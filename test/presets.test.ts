@@ -59,6 +59,31 @@ test("options change the architecture where the walkthroughs vary it", () => {
   assert.equal(presetInfo("vgg11", { batchNorm: true }).params, 680970);
   assert.ok(presetInfo("vgg11-bn", { widthDivisor: 8 }).params < 680970 / 2);
   assert.equal(presetInfo("mlp", { optimizer: "sgd" }).optimizer, "sgd");
+  // the eight convolutions of vgg11-bn carry 16+32+64+64+128+128+128+128 = 688 biases
+  assert.equal(presetInfo("vgg11-bn", { convBias: false }).params, 680970 - 688);
+});
+
+test("vgg11-bn's batch norms average their statistics with PyTorch's momentum (0.9 in Keras terms)", () => {
+  const model = createPreset("vgg11-bn", { compile: false });
+  const norms = model.layers.filter((l) => l.getClassName() === "BatchNormalization");
+  assert.equal(norms.length, 8);
+  for (const layer of norms) assert.equal(layer.getConfig().momentum, 0.9);
+  model.dispose();
+});
+
+test("initStddev draws every kernel from a normal distribution of that spread, biases still 0", () => {
+  const model = createPreset("vgg11", { initStddev: 0.01, seed: 3, compile: false });
+  const kernels = model.layers.filter((l) => ["Conv2D", "Dense"].includes(l.getClassName()));
+  assert.equal(kernels.length, 11);
+  for (const layer of kernels) {
+    const [kernel, bias] = layer.getWeights().map((w) => Float32Array.from(w.dataSync()));
+    const mean = kernel.reduce((a, b) => a + b, 0) / kernel.length;
+    const std = Math.sqrt(kernel.reduce((a, b) => a + (b - mean) ** 2, 0) / kernel.length);
+    assert.ok(Math.abs(std - 0.01) < 0.002, `${layer.name}: std ${std}`);
+    assert.ok(bias.every((b) => b === 0));
+  }
+  model.dispose();
+  assert.throws(() => createPreset("mlp", { initStddev: 0 }), /initStddev must be positive/);
 });
 
 test("the same seed gives the same initial weights; another seed does not", () => {

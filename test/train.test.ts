@@ -4,6 +4,7 @@ import { before, test } from "node:test";
 import { createPreset } from "../lib/models/presets";
 import { evaluate, predictProbabilities } from "../lib/train/evaluate";
 import { loadModel, saveModel } from "../lib/train/io";
+import { trainPreset, trainVariants } from "../lib/train/run";
 import { train } from "../lib/train/train";
 import { UserError } from "../lib/util/errors";
 import { syntheticSet, tempDir, useCpu } from "./helpers";
@@ -106,4 +107,28 @@ test("save then load gives identical predictions, with the optimizer restored", 
   await assert.rejects(loadModel("missing", `${dir}-missing`), /No saved model at .*Run the lesson that trains it first/);
   model.dispose();
   loaded.dispose();
+});
+
+test("trainPreset names the record after its label and validates when asked", async () => {
+  const data = { train: syntheticSet(60), test: syntheticSet(20, 3) };
+  const { model, result, record } = await trainPreset("mlp", data, { epochs: 1, seed: 1, label: "mlp, sgd", lesson: "t", validationSplit: 0.2, board: false, preset: { optimizer: "sgd" } });
+  assert.equal(record.model, "mlp, sgd");
+  assert.equal(record.train_images, 48);
+  assert.equal(result.history.val_acc?.length, 1);
+  model.dispose();
+});
+
+test("trainVariants trains each variant with the same settings and frees every model", async () => {
+  const data = { train: syntheticSet(40), test: syntheticSet(20, 3) };
+  const tensors = tf.memory().numTensors;
+  const runs = await trainVariants(
+    [{ label: "adam", preset: "mlp" }, { label: "sgd", preset: "mlp", options: { optimizer: "sgd" } }],
+    data,
+    { epochs: 2, seed: 1, lesson: "t", board: false },
+  );
+  assert.deepEqual(runs.map((r) => r.label), ["adam", "sgd"]);
+  assert.deepEqual(runs.map((r) => r.record.model), ["adam", "sgd"]);
+  assert.ok(runs.every((r) => r.result.epochs === 2 && r.result.history.loss.length === 2));
+  assert.notDeepEqual(runs[0].result.history.loss, runs[1].result.history.loss);
+  assert.equal(tf.memory().numTensors, tensors);
 });

@@ -1,3 +1,4 @@
 export * from "./presets";
 export * from "./ladder";
 export * from "./inspect";
+export * from "./vggOriginal";

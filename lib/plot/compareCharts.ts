@@ -6,7 +6,7 @@ import { COLORS, finishSpec, percent, title } from "./specCommon";
 import { accuracyKey } from "./trainingRecord";
 
 /** Per-epoch values by metric name: loss, acc/accuracy, val_loss, val_acc/val_accuracy. */
-export type MetricHistory = { [metric: string]: ArrayLike<unknown> };
+export type MetricHistory = { [metric: string]: ArrayLike<unknown> | undefined };
 
 /**
  * One named training run: its per-epoch metrics, or the whole `tf.History` returned by `model.fit`

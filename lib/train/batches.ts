@@ -3,6 +3,7 @@ import { IMAGE_PIXELS, NUM_CLASSES } from "../data/classes";
 import { ImageSet } from "../data/dataset";
 import { UserError } from "../util/errors";
 import { seededPermutation } from "../util/random";
+import type { ImageAugment } from "./augment";
 
 /** How a model wants its inputs and labels. */
 export interface ModelInputSpec {
@@ -33,9 +34,17 @@ export function inputSpecOf(model: tf.LayersModel): ModelInputSpec {
 
 /**
  * Copies images `order[start..end)` of a set into a batch of tensors shaped for the model.
- * Pixels are divided by `divisor`.
+ * Pixels are divided by `divisor`, then changed by `augment` when one is given.
  */
-export function makeBatch(set: ImageSet, order: ArrayLike<number>, start: number, end: number, spec: ModelInputSpec, divisor: number): { xs: tf.Tensor; ys: tf.Tensor } {
+export function makeBatch(
+  set: ImageSet,
+  order: ArrayLike<number>,
+  start: number,
+  end: number,
+  spec: ModelInputSpec,
+  divisor: number,
+  augment?: ImageAugment,
+): { xs: tf.Tensor; ys: tf.Tensor } {
   const n = end - start;
   const pixels = new Float32Array(n * IMAGE_PIXELS);
   const labels = new Int32Array(n);
@@ -47,6 +56,7 @@ export function makeBatch(set: ImageSet, order: ArrayLike<number>, start: number
     for (let p = 0; p < IMAGE_PIXELS; p++) pixels[base + p] = image[p] * scale;
     labels[k] = set.labels[index];
   }
+  augment?.(pixels, n);
   const xs = tf.tensor(pixels, [n, ...spec.exampleShape]);
   if (!spec.oneHot) return { xs, ys: tf.tensor1d(labels, "float32") };
   const oneHot = new Float32Array(n * NUM_CLASSES);
@@ -57,13 +67,21 @@ export function makeBatch(set: ImageSet, order: ArrayLike<number>, start: number
 /**
  * An endless stream of training batches: each epoch visits every image once in an order shuffled from
  * `seed + epoch`, so the same seed gives the same batch order. The last batch of an epoch may be smaller.
+ * Each batch goes through `augment` when one is given.
  */
-export function shuffledBatches(set: ImageSet, batchSize: number, seed: number, spec: ModelInputSpec, divisor: number): tf.data.Dataset<tf.TensorContainer> {
+export function shuffledBatches(
+  set: ImageSet,
+  batchSize: number,
+  seed: number,
+  spec: ModelInputSpec,
+  divisor: number,
+  augment?: ImageAugment,
+): tf.data.Dataset<tf.TensorContainer> {
   return tf.data.generator(function* () {
     for (let epoch = 0; ; epoch++) {
       const order = seededPermutation(set.count, seed + epoch);
       for (let start = 0; start < set.count; start += batchSize) {
-        yield makeBatch(set, order, start, Math.min(start + batchSize, set.count), spec, divisor);
+        yield makeBatch(set, order, start, Math.min(start + batchSize, set.count), spec, divisor, augment);
       }
     }
   });

@@ -9,3 +9,6 @@ export * from "./metrics";
 export * from "./steps";
 export * from "./earlyStopping";
 export * from "./saveChecked";
+export * from "./augment";
+export * from "./schedule";
+export * from "./timing";

@@ -3,7 +3,7 @@ import { ImageSet } from "../data/dataset";
 import { createPreset, PresetOptions, presetInfo } from "../models/presets";
 import { evaluate } from "./evaluate";
 import { ResultRecord, resultOf } from "./result";
-import { train, TrainResult } from "./train";
+import { train, TrainOptions, TrainResult } from "./train";
 
 /** Options for {@link trainPreset}. */
 export interface TrainPresetOptions {
@@ -13,8 +13,14 @@ export interface TrainPresetOptions {
   seed?: number;
   /** Name of the lesson (or "cli") for the result record. */
   lesson?: string;
+  /** Name of the model in the result record (default: the preset's name); tells variants of one preset apart. */
+  label?: string;
   preset?: PresetOptions;
   callbacks?: tf.CustomCallbackArgs[];
+  /** Hold out this fraction of the training images to validate on after each epoch (see {@link TrainOptions}). */
+  validationSplit?: number;
+  /** The live training board's options, or false for none (default: on, titled with the label). */
+  board?: TrainOptions["board"];
 }
 
 /**
@@ -31,8 +37,45 @@ export async function trainPreset(name: string, data: { train: ImageSet; test: I
     batchSize: info.batchSize,
     seed: options.seed,
     callbacks: options.callbacks,
+    validationSplit: options.validationSplit,
+    board: options.board ?? { title: options.label ?? name },
   });
   const test = evaluate(model, data.test);
-  const record = resultOf({ lesson: options.lesson ?? "cli", model: name }, info.params, result, test);
+  const record = resultOf({ lesson: options.lesson ?? "cli", model: options.label ?? name }, info.params, result, test);
   return { model, result, record };
+}
+
+/** One variant of a preset in a comparison: its label in charts and records, the preset and its options. */
+export interface PresetVariant {
+  label: string;
+  preset: string;
+  options?: PresetOptions;
+}
+
+/** What {@link trainVariants} returns for each variant (its model already disposed). */
+export interface TrainedVariant {
+  label: string;
+  result: TrainResult;
+  record: ResultRecord;
+}
+
+/**
+ * Trains several variants in turn on the same data with the same settings (epochs, seed, validation split), each at
+ * its preset's batch size, evaluates each on the test set, and frees each model before the next: a fair comparison
+ * that keeps only one model in memory at a time.
+ */
+export async function trainVariants(
+  variants: readonly PresetVariant[],
+  data: { train: ImageSet; test: ImageSet },
+  options: Omit<TrainPresetOptions, "label" | "preset">,
+): Promise<TrainedVariant[]> {
+  const trained: TrainedVariant[] = [];
+  for (const variant of variants) {
+    const { model, result, record } = await trainPreset(variant.preset, data, { ...options, label: variant.label, preset: variant.options });
+    // the optimizer is not the model's to dispose (compile got an instance), and Adam keeps two tensors per weight
+    model.optimizer.dispose();
+    model.dispose();
+    trained.push({ label: variant.label, result, record });
+  }
+  return trained;
 }

@@ -4,6 +4,7 @@ import { currentBackend } from "../backend/select";
 import { trainingBoard, TrainingBoardOptions } from "../plot/trainingBoard";
 import { TrainingRecord } from "../plot/trainingRecord";
 import { UserError } from "../util/errors";
+import type { ImageAugment } from "./augment";
 import { inputSpecOf, shuffledBatches, wholeSet } from "./batches";
 
 /** Options for {@link train}. Unknown keys are rejected. */
@@ -27,9 +28,11 @@ export interface TrainOptions {
   board?: false | Pick<TrainingBoardOptions, "title" | "mode" | "updateEveryMs" | "smoothing">;
   /** Extra tfjs callbacks. */
   callbacks?: tf.CustomCallbackArgs[];
+  /** Changes every training batch before the model sees it (e.g. `shiftAndFlip()`); validation data stays as it is. */
+  augment?: ImageAugment;
 }
 
-const OPTION_KEYS: (keyof TrainOptions)[] = ["epochs", "batchSize", "seed", "validationSplit", "validationData", "divisor", "board", "callbacks"];
+const OPTION_KEYS: (keyof TrainOptions)[] = ["epochs", "batchSize", "seed", "validationSplit", "validationData", "divisor", "board", "callbacks", "augment"];
 
 /** Per-epoch metrics, as Keras' History has them (a plain record, so charts such as `compareRunsSpec` take it). */
 export type TrainHistory = {
@@ -90,7 +93,7 @@ export async function train(model: tf.LayersModel, data: ImageSet, options: Trai
       : trainingBoard({ title: model.name, ...options.board, totalEpochs: epochs, batchSize, samples: trainSet.count });
   const started = performance.now();
   try {
-    const history = await model.fitDataset(shuffledBatches(trainSet, batchSize, seed, spec, divisor), {
+    const history = await model.fitDataset(shuffledBatches(trainSet, batchSize, seed, spec, divisor, options.augment), {
       epochs,
       batchesPerEpoch,
       validationData: validation ? [validation.xs, validation.ys] : undefined,
