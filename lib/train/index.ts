@@ -6,3 +6,4 @@ export * from "./result";
 export * from "./train";
 export * from "./run";
 export * from "./metrics";
+export * from "./stopOnInterrupt";
