@@ -7,6 +7,7 @@ import { measureTrainingSpeed, SpeedMeasurement } from "../bench/measure";
 import { loadFashionMnist } from "../data/dataset";
 import { PRESET_NAMES } from "../models/presets";
 import { UserError } from "../util/errors";
+import { Interrupted } from "../util/interrupt";
 import { projectRoot } from "../util/paths";
 import { FlagValues, parseFlags } from "./args";
 
@@ -28,7 +29,8 @@ export const BENCH_HELP = `fmnist bench [--preset NAME]... [--seconds S] [--json
   --compare-torch also runs the PyTorch anchor (/usr/bin/python3 ../shared/anchors/torch_bench.py, or
   FMNIST_TORCH_BENCH) on the same presets in the same run and adds torch_img_per_s and ratio.
   --with-cpu adds a short run on the plain cpu backend (cpu_img_per_s, vs_cpu) for ${CPU_PRESETS.join(", ")}
-  (a single cpu step of the larger CNNs takes minutes). Default presets: ${BENCH_PRESETS.join(", ")}.`;
+  (a single cpu step of the larger CNNs takes minutes). Default presets: ${BENCH_PRESETS.join(", ")}.
+  Ctrl-C stops after the current step, prints the rows measured so far and exits 130.`;
 
 /** A bench row with the optional comparisons. */
 type BenchRow = SpeedMeasurement & { data_load_s: number; torch_img_per_s?: number; ratio?: number; cpu_img_per_s?: number; vs_cpu?: number };
@@ -58,12 +60,20 @@ export async function benchCommand(argv: string[]): Promise<void> {
   for (const name of presets) {
     const measured = await measureTrainingSpeed(name, data.train, { seconds, backend: backend.name, threads: backend.threads, warmupSteps: backend.name === "cpu" ? 1 : 3 });
     const row: BenchRow = { ...measured, data_load_s: dataLoadSeconds };
-    log(`  ${name}: ${row.train_img_per_s} img/s (batch ${row.batch}, ${row.steps} steps)`);
-    rows.push(row);
+    log(`  ${name}: ${row.train_img_per_s} img/s (batch ${row.batch}, ${row.steps} steps)${row.interrupted ? ", cut short" : ""}`);
+    if (row.steps > 0) rows.push(row);
+    if (row.interrupted) {
+      printRows(rows, values.json === true);
+      throw new Interrupted(`stopped by you during ${name} (${rows.length} of ${presets.length} presets measured, shown above).`);
+    }
   }
   if (values["with-cpu"]) addCpu(rows, Math.min(seconds, 5), log);
   if (values["compare-torch"]) addTorch(rows, seconds, backend.threads, log);
-  if (values.json) for (const row of rows) console.log(JSON.stringify(row));
+  printRows(rows, values.json === true);
+}
+
+function printRows(rows: BenchRow[], json: boolean): void {
+  if (json) for (const row of rows) console.log(JSON.stringify(row));
   else console.log(benchTable(rows));
 }
 
