@@ -44,12 +44,30 @@ const currentScope = (): unknown => currentDisplayWriter() ?? PROCESS;
 let interruptedScope: unknown = undefined;
 let interruptCount = 0;
 let listening = false;
+let listenPending = false;
 const openWatches = new Set<{ onInterrupt?: () => void }>();
 
 function onSigint(): void {
   interruptCount++;
   interruptedScope = currentScope();
   for (const watch of openWatches) watch.onInterrupt?.();
+}
+
+/**
+ * Starts listening for SIGINT on the next turn of the event loop, not now: the synchronous part of a tslab cell
+ * runs under Node's `vm` with `breakOnSigint`, which takes SIGINT's listeners away and puts them back afterwards;
+ * a listener added in between leaves SIGINT with Node's default action, and Jupyter's interrupt then kills the
+ * kernel (measured: the kernel died at the first interrupt during training).
+ */
+function listenSoon(): void {
+  if (listening || listenPending) return;
+  listenPending = true;
+  setImmediate(() => {
+    listenPending = false;
+    if (openWatches.size === 0 && currentDisplayWriter() === null) return;
+    process.on("SIGINT", onSigint);
+    listening = true;
+  });
 }
 
 /**
@@ -66,10 +84,7 @@ export function watchInterrupts(onInterrupt?: () => void): InterruptWatch {
   const scopeInterrupted = interruptedScope !== undefined && interruptedScope === currentScope();
   const entry = { onInterrupt };
   openWatches.add(entry);
-  if (!listening) {
-    process.on("SIGINT", onSigint);
-    listening = true;
-  }
+  listenSoon();
   return {
     get requested() {
       return scopeInterrupted || interruptCount > countAtStart;
