@@ -35,18 +35,18 @@ export const INTERRUPTED_STATUS = 130;
 
 /**
  * Ctrl-C while a command runs: the first one lets the work in progress stop at its next batch (the command then
- * prints what it has and exits 130); the second one, or the first when nothing stoppable runs, exits at once.
+ * prints what it has and exits 130); a second one exits at once: pressed during the same batch it is handled with
+ * the first, and after that SIGINT goes back to the system's default action, which ends the process even in the
+ * middle of a long batch. With nothing stoppable running, the first Ctrl-C exits at once.
  * Returns a function telling whether Ctrl-C was pressed.
  */
 function handleCtrlC(command: string): () => boolean {
   let presses = 0;
   process.on("SIGINT", () => {
     presses++;
-    if (presses === 1 && stoppableWorkRunning()) {
-      console.error(`\nfmnist ${command}: stopping after the current batch (Ctrl-C again to quit at once)`);
-      return;
-    }
-    process.exit(INTERRUPTED_STATUS);
+    if (presses > 1 || !stoppableWorkRunning()) process.exit(INTERRUPTED_STATUS);
+    console.error(`\nfmnist ${command}: stopping after the current batch (Ctrl-C again to quit at once)`);
+    setImmediate(() => process.removeAllListeners("SIGINT"));
   });
   return () => presses > 0;
 }
