@@ -1,7 +1,7 @@
-import * as tf from "@tensorflow/tfjs";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { selectBackend } from "../lib/backend/select";
 import { ImageSet } from "../lib/data/dataset";
 
 /** A fresh temporary folder, removed when the process exits. */
@@ -11,10 +11,9 @@ export function tempDir(prefix = "fmnist-test-"): string {
   return dir;
 }
 
-/** Uses the plain cpu backend (deterministic, always there), silencing its tfjs-node advert. */
+/** Uses the plain cpu backend (deterministic, always there), chosen the way lessons choose theirs. */
 export async function useCpu(): Promise<void> {
-  await tf.setBackend("cpu");
-  (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+  await selectBackend({ backend: "cpu" });
 }
 
 /**

@@ -11,6 +11,8 @@ import { installOnednn, onednnCallCounts, onednnUnavailableReason, uninstallOned
 import { initWasm } from "../lib/backend/wasm";
 
 const skipReason = onednnUnavailableReason();
+/** tfjs's own Mean and Sum gradients, read before initWasm replaces them. */
+const TFJS_GRADIENTS = ["Mean", "Sum"].map((name) => tf.getGradient(name));
 const ADAM = "AdamUpdateWasm";
 const DROPOUT = "DropoutMultiplierWasm";
 
@@ -67,6 +69,23 @@ nativeTest("after initWasm, the native kernels replace the library's and serve i
     tf.sum(tf.conv2d(tf.ones([1, 5, 5, 2]) as tf.Tensor4D, tf.ones([3, 3, 2, 4]) as tf.Tensor4D, 1, "same")).dataSync();
     assert.equal(onednnCallCounts(true).Conv2D?.native, 1);
   });
+});
+
+nativeTest("installOnednn({ gradients: false }) puts tfjs's Mean and Sum gradients back after initWasm; uninstall restores the library's", async () => {
+  const registered = () => ["Mean", "Sum"].map((name) => tf.getGradient(name));
+  const library = registered();
+  assert.ok(library.every((g, i) => g !== undefined && g !== TFJS_GRADIENTS[i]), "initWasm installs the broadcasting gradients");
+  try {
+    assert.deepEqual(installOnednn({ gradients: false })?.gradients, []);
+    assert.ok(registered().every((g, i) => g === TFJS_GRADIENTS[i]), "tfjs's own gradients are back");
+    assert.deepEqual(installOnednn()?.gradients, ["Mean", "Sum"]);
+    assert.ok(registered().every((g, i) => g === library[i]), "one broadcasting gradient module, shared with initWasm");
+    installOnednn({ gradients: false });
+    uninstallOnednn();
+    assert.ok(registered().every((g, i) => g === library[i]), "uninstall restores what initWasm had registered");
+  } finally {
+    installOnednn();
+  }
 });
 
 nativeTest("native AdamUpdateWasm gives the library kernel's values bit for bit", async () => {

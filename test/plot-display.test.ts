@@ -2,11 +2,9 @@ import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
 import { before, test } from "node:test";
 import * as plot from "../lib/plot";
+import { useCpu } from "./helpers";
 
-before(async () => {
-  await tf.setBackend("cpu");
-  (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
-});
+before(useCpu);
 
 type Sent = { message: plot.DisplayMessage; update: boolean };
 

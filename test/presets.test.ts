@@ -45,6 +45,17 @@ test("options change the architecture where the walkthroughs vary it", () => {
   const withoutDropout = createPreset("cnn-deep", { dropout: false, compile: false });
   assert.ok(!withoutDropout.layers.some((l) => l.getClassName() === "Dropout"));
   withoutDropout.dispose();
+  // two blocks: Dense 1024 on 7x7x64 = 3136 inputs: 832 + 51,264 + (3136·1024 + 1024) + 10,250
+  assert.equal(presetInfo("cnn-deep", { convBlocks: 2 }).params, 832 + 51264 + 3136 * 1024 + 1024 + 10250);
+  const dropouts = (options: object) => {
+    const model = createPreset("cnn-deep", { ...options, compile: false });
+    const rates = model.layers.filter((l) => l.getClassName() === "Dropout").map((l) => (l.getConfig() as { rate: number }).rate);
+    model.dispose();
+    return rates;
+  };
+  assert.deepEqual(dropouts({}), [0.25, 0.25, 0.4]);
+  assert.deepEqual(dropouts({ blockDropout: false }), [0.4]);
+  assert.deepEqual(dropouts({ convBlocks: 2 }), [0.4]);
   assert.equal(presetInfo("vgg11", { batchNorm: true }).params, 680970);
   assert.ok(presetInfo("vgg11-bn", { widthDivisor: 8 }).params < 680970 / 2);
   assert.equal(presetInfo("mlp", { optimizer: "sgd" }).optimizer, "sgd");
@@ -67,4 +78,5 @@ test("unknown presets, options and values are rejected with the valid choices", 
   assert.throws(() => createPreset("mlp", { optimizer: "adagrad" as never }), /Unknown optimizer "adagrad"/);
   assert.throws(() => createPreset("vgg11", { widthDivisor: 3 }), /widthDivisor must be a whole number that divides 64/);
   assert.throws(() => createPreset("mlp", { learningRate: -1 }), /learningRate must be positive/);
+  assert.throws(() => createPreset("cnn-deep", { convBlocks: 4 }), /convBlocks must be 2 or 3, got 4/);
 });

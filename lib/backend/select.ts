@@ -1,6 +1,11 @@
+/**
+ * Backend selection: the fastest backend that works on this machine, or the one FMNIST_BACKEND forces, and a
+ * description that says what was chosen and why faster ones were skipped.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { UserError } from "../util/errors";
-import { installOnednn, onednnUnavailableReason } from "./onednn";
+import { installOnednn, onednnUnavailableReason, uninstallOnednn } from "./onednn";
+import { threadCount } from "./threads";
 import { initWasm } from "./wasm";
 
 /** The backends the course can train on, fastest first. */
@@ -8,6 +13,12 @@ export const BACKEND_ORDER = ["tensorflow", "wasm+onednn", "wasm", "cpu"] as con
 
 /** Name of a backend the course can train on. */
 export type BackendName = (typeof BACKEND_ORDER)[number];
+
+/** A faster backend {@link selectBackend} passed over, and why (with what to do about it). */
+export interface SkippedBackend {
+  name: BackendName;
+  reason: string;
+}
 
 /** Which backend is running, as every lesson and the CLI show it. */
 export interface BackendInfo {
@@ -19,46 +30,48 @@ export interface BackendInfo {
   threads: number;
   /** Kernels the library registered on top of the backend (its own training kernels). */
   kernels: string[];
-  /** Why faster backends were passed over, for the curious. */
-  skipped: string[];
+  /** The faster backends passed over, in order; empty when the backend was forced. */
+  skipped: SkippedBackend[];
 }
 
 /** Options for {@link selectBackend}. */
 export interface SelectOptions {
   /** A backend to force; default: the environment variable FMNIST_BACKEND, else the fastest that loads. */
   backend?: string;
-  /** Threads for wasm and oneDNN; default: FMNIST_THREADS, else all cores. */
+  /** Threads for wasm and oneDNN; default: FMNIST_THREADS, else all cores (see {@link threadCount}). */
   threads?: number;
 }
 
 let current: BackendInfo | undefined;
 
 /**
- * Chooses and initialises the backend, once per process: the call every notebook and CLI command makes first.
+ * Chooses and initialises the backend: the call every notebook and CLI command makes first.
  * Order: `tensorflow` (tfjs-node, when it installed) → `wasm+onednn` (native kernels over Debian's oneDNN, when built)
- * → `wasm` → `cpu`. FMNIST_BACKEND (or `options.backend`) forces one of these names.
+ * → `wasm` → `cpu`. FMNIST_BACKEND (or `options.backend`) forces one of these names. Calling it again returns the
+ * backend already chosen while it is still the active one, and switches when another name is forced.
  *
- * @throws UserError when the forced name is unknown or that backend cannot load here, listing the ones that can
+ * @throws UserError when the forced name is unknown, that backend cannot load here (listing the ones that can),
+ *   or the thread count is not a positive integer
  */
 export async function selectBackend(options: SelectOptions = {}): Promise<BackendInfo> {
-  const wanted = options.backend ?? process.env.FMNIST_BACKEND ?? undefined;
-  const threads = options.threads ?? threadsFromEnv();
+  const wanted = options.backend ?? (process.env.FMNIST_BACKEND || undefined);
+  const threads = threadCount(options.threads, "selectBackend");
   if (wanted !== undefined && !(BACKEND_ORDER as readonly string[]).includes(wanted)) {
     throw new UserError(`Unknown backend "${wanted}". Choose one of: ${BACKEND_ORDER.join(", ")} (or unset FMNIST_BACKEND).`);
   }
-  if (current && (wanted === undefined || wanted === current.name)) return current;
+  if (current && (wanted === undefined || wanted === current.name) && tf.getBackend() === tfjsName(current.name)) return current;
   const candidates = wanted ? [wanted as BackendName] : BACKEND_ORDER;
-  const skipped: string[] = [];
+  const skipped: SkippedBackend[] = [];
   for (const name of candidates) {
-    const reason = await tryBackend(name, threads);
-    if (typeof reason !== "string") {
-      current = { name, tfjsVersion: tf.version.tfjs, threads: reason.threads, kernels: reason.kernels, skipped };
+    const loaded = await tryBackend(name, threads);
+    if (typeof loaded !== "string") {
+      current = { name, tfjsVersion: tf.version.tfjs, threads: loaded.threads, kernels: loaded.kernels, skipped };
       return current;
     }
-    skipped.push(`${name}: ${reason}`);
+    skipped.push({ name, reason: loaded });
   }
   throw new UserError(
-    `Backend "${wanted}" is not available here (${skipped.join("; ")}). ` +
+    `Backend "${wanted}" is not available here (${skipped.map((s) => s.reason).join("; ")}). ` +
       `Available: ${(await availableBackends()).join(", ")}. Unset FMNIST_BACKEND to pick automatically.`,
   );
 }
@@ -77,28 +90,32 @@ export async function availableBackends(): Promise<BackendName[]> {
   return names;
 }
 
-/** A one-line description such as "wasm+onednn (2 threads, tfjs 4.22.0)". */
-export function describeBackend(info: BackendInfo): string {
-  return `${info.name} (${info.threads} thread${info.threads === 1 ? "" : "s"}, tfjs ${info.tfjsVersion})`;
+/**
+ * The backend in one line, such as "wasm+onednn (2 threads, tfjs 4.22.0)", followed by one indented line per
+ * faster backend that was skipped, saying why and what to do, e.g.
+ * "  tensorflow skipped: @tensorflow/tfjs-node is not installed — …".
+ * @param options.reasons - false for the first line alone (a chart title, a table cell)
+ */
+export function describeBackend(info: BackendInfo, options: { reasons?: boolean } = {}): string {
+  const head = `${info.name} (${info.threads} thread${info.threads === 1 ? "" : "s"}, tfjs ${info.tfjsVersion})`;
+  if (options.reasons === false) return head;
+  return [head, ...info.skipped.map((s) => `  ${s.name} skipped: ${s.reason}`)].join("\n");
 }
 
-function threadsFromEnv(): number | undefined {
-  const raw = process.env.FMNIST_THREADS;
-  if (raw === undefined || raw === "") return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`FMNIST_THREADS must be a positive integer, got "${raw}".`);
-  return n;
+/** The name tfjs knows the backend by. */
+function tfjsName(name: BackendName): string {
+  return name === "wasm+onednn" ? "wasm" : name;
 }
 
 type Loaded = { threads: number; kernels: string[] };
 
-async function tryBackend(name: BackendName, threads: number | undefined): Promise<Loaded | string> {
+async function tryBackend(name: BackendName, threads: number): Promise<Loaded | string> {
   switch (name) {
     case "tensorflow": {
       const loaded = loadTfjsNode();
       if (loaded !== true) return loaded;
       await tf.setBackend("tensorflow");
-      return { threads: threadsOrCores(threads), kernels: [] };
+      return { threads, kernels: [] };
     }
     case "wasm+onednn": {
       const reason = onednnUnavailableReason();
@@ -110,6 +127,8 @@ async function tryBackend(name: BackendName, threads: number | undefined): Promi
     }
     case "wasm": {
       const wasm = await initWasm({ threads });
+      // Plain wasm means the library's wasm kernels only: take the native ones off if an earlier choice put them on.
+      uninstallOnednn();
       return { threads: wasm.threads, kernels: wasm.kernels };
     }
     case "cpu":
@@ -120,19 +139,17 @@ async function tryBackend(name: BackendName, threads: number | undefined): Promi
   }
 }
 
-function threadsOrCores(threads: number | undefined): number {
-  return threads ?? require("os").cpus().length;
-}
-
 let tfjsNodeState: true | string | undefined;
 
 function loadTfjsNode(): true | string {
   if (tfjsNodeState === undefined) {
     try {
       require("@tensorflow/tfjs-node");
-      tfjsNodeState = tf.findBackend("tensorflow") ? true : "tfjs-node loaded but registered no backend";
+      tfjsNodeState = tf.findBackend("tensorflow") ? true : "tfjs-node loaded but registered no backend — reinstall it: npm install @tensorflow/tfjs-node";
     } catch (error) {
-      tfjsNodeState = "@tensorflow/tfjs-node is not installed (it needs to download libtensorflow at install time)";
+      tfjsNodeState =
+        "@tensorflow/tfjs-node is not installed (its install downloads libtensorflow, so an offline install skips it) — " +
+        "npm install @tensorflow/tfjs-node with network access";
     }
   }
   return tfjsNodeState;

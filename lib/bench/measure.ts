@@ -28,21 +28,22 @@ export interface SpeedMeasurement {
 const BATCH_POOL = 8;
 
 /**
- * Measures a preset's training speed at its walkthrough's batch size: builds it, makes a few batches of real
+ * Measures a preset's training speed at its walkthrough's batch size (or `batchSize`): builds it, makes a few batches of real
  * images, runs warm-up steps (default 3), then trains for `seconds` and counts images. Frees everything it made.
  * An interrupt (Ctrl-C) ends the measurement after the current step.
  */
 export async function measureTrainingSpeed(
   name: string,
   data: ImageSet,
-  options: { seconds: number; backend: string; threads: number; warmupSteps?: number },
+  options: { seconds: number; backend: string; threads: number; warmupSteps?: number; batchSize?: number },
 ): Promise<SpeedMeasurement> {
   const tensorsBefore = tf.memory().numTensors;
   const info = presetInfo(name);
+  const batchSize = options.batchSize ?? info.batchSize;
   const model = createPreset(name, { seed: 0 });
   const spec = inputSpecOf(model);
   const order = seededPermutation(data.count, 0);
-  const pool = Array.from({ length: BATCH_POOL }, (_, k) => makeBatch(data, order, k * info.batchSize, (k + 1) * info.batchSize, spec, 255));
+  const pool = Array.from({ length: BATCH_POOL }, (_, k) => makeBatch(data, order, k * batchSize, (k + 1) * batchSize, spec, 255));
   // One training step as PyTorch's loop does it: forward in training mode (dropout, batch statistics), the
   // compiled loss, backward, optimizer update. model.fit adds only bookkeeping on top of this.
   const optimizer = model.optimizer;
@@ -73,9 +74,9 @@ export async function measureTrainingSpeed(
     preset: name,
     backend: options.backend,
     threads: options.threads,
-    batch: info.batchSize,
+    batch: batchSize,
     params: info.trainableParams,
-    train_img_per_s: Math.round((steps * info.batchSize) / (elapsed / 1000)),
+    train_img_per_s: Math.round((steps * batchSize) / (elapsed / 1000)),
     steps,
     seconds: Math.round(elapsed) / 1000,
     peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),

@@ -1,4 +1,4 @@
-import * as tf from "@tensorflow/tfjs";
+import { selectBackend } from "../backend/select";
 import { PRESET_NAMES, presetInfo } from "../models/presets";
 import { parseFlags } from "./args";
 
@@ -8,8 +8,7 @@ export const PRESETS_HELP = `fmnist presets [--json]
 /** `fmnist presets`: list the model presets and their parameter counts. */
 export async function presetsCommand(argv: string[]): Promise<void> {
   const values = parseFlags("presets", argv, { json: { type: "boolean" } });
-  await tf.setBackend("cpu");
-  (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+  await selectBackend({ backend: "cpu" }); // counting parameters needs no fast backend
   for (const name of PRESET_NAMES) {
     const info = presetInfo(name);
     if (values.json) {

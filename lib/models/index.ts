@@ -1,1 +1,3 @@
 export * from "./presets";
+export * from "./ladder";
+export * from "./inspect";

@@ -22,9 +22,15 @@ export interface PresetOptions {
   widthDivisor?: number;
   /** Compile the model with its optimizer, loss and accuracy metric (default true). */
   compile?: boolean;
+  /** `cnn-deep` only: 2 or 3 convolution + pooling blocks (default 3; the TensorFlow tutorial it grew from had 2). */
+  convBlocks?: number;
+  /** `cnn-deep` only: keep the two 0.25 dropouts after the 2nd and 3rd blocks (default true); the dense 0.4 dropout stays. */
+  blockDropout?: boolean;
 }
 
-const OPTION_KEYS: (keyof PresetOptions)[] = ["seed", "optimizer", "learningRate", "dropout", "batchNorm", "widthDivisor", "compile"];
+const OPTION_KEYS: (keyof PresetOptions)[] = [
+  "seed", "optimizer", "learningRate", "dropout", "batchNorm", "widthDivisor", "compile", "convBlocks", "blockDropout",
+];
 
 /** What a preset is and how the course trains it. */
 export interface PresetInfo {
@@ -139,20 +145,18 @@ const DEFINITIONS: Record<string, PresetDefinition> = {
     optimizer: "adam",
     layout: "image",
     build: (o) => {
+      if (o.convBlocks !== 2 && o.convBlocks !== 3) throw new UserError(`convBlocks must be 2 or 3, got ${o.convBlocks}.`);
+      const blockDropout = () => (o.blockDropout ? dropout(o, 0.25) : []);
       const layers: tf.layers.Layer[] = [
         conv(o, 1, 32, 5, "same", { inputShape: IMAGE_INPUT }),
         tf.layers.maxPooling2d({ poolSize: 2 }),
         conv(o, 2, 64, 5, "same"),
         tf.layers.maxPooling2d({ poolSize: 2 }),
-        ...dropout(o, 0.25),
-        conv(o, 3, 128, 5, "same"),
-        tf.layers.maxPooling2d({ poolSize: 2 }),
-        ...dropout(o, 0.25),
-        tf.layers.flatten(),
-        dense(o, 4, 1024, "relu"),
-        ...dropout(o, 0.4),
-        dense(o, 5, NUM_CLASSES, "softmax"),
       ];
+      if (o.convBlocks === 3) {
+        layers.push(...blockDropout(), conv(o, 3, 128, 5, "same"), tf.layers.maxPooling2d({ poolSize: 2 }), ...blockDropout());
+      }
+      layers.push(tf.layers.flatten(), dense(o, 4, 1024, "relu"), ...dropout(o, 0.4), dense(o, 5, NUM_CLASSES, "softmax"));
       return tf.sequential({ name: "cnn_deep", layers });
     },
   },
@@ -239,6 +243,8 @@ function resolveOptions(name: string, options: PresetOptions): Required<PresetOp
     batchNorm: options.batchNorm ?? def.defaults?.batchNorm ?? false,
     widthDivisor: options.widthDivisor ?? 4,
     compile: options.compile ?? true,
+    convBlocks: options.convBlocks ?? 3,
+    blockDropout: options.blockDropout ?? true,
   };
 }
 
@@ -267,6 +273,7 @@ export function makeOptimizer(name: OptimizerName, learningRate: number): tf.Opt
  * | `mlp-functional` | 000 Keras functional API: 784 → 100 → 100 → 10, RMSprop | 89,610 |
  * | `cnn-simple` | 003 Keras CNN: Conv 64 3x3 → MaxPool → Dense 128 → Dense 10, adam, batch 32 (the source prints 1,366,506) | 1,386,506 |
  * | `cnn-deep` | 001 estimator CNN: Conv 32/64/128 5x5 + pools, dropout, Dense 1024, adam, batch 100 | 1,447,946 |
+ * | `cnn-deep`, `convBlocks: 2` | the TensorFlow tutorial 001 started from: two blocks, Dense 1024 on 7x7x64 | 3,274,634 |
  * | `vgg11` / `vgg11-bn` | 002 VGG-11 ÷ width divisor 4 on 32x32, with or without BatchNorm, adam, batch 128 | 678,218 / 680,970 (679,594) |
  *
  * @throws UserError for an unknown preset name or option, listing the valid ones

@@ -36,4 +36,10 @@ export {
   modelSummaryHtml, modelSummaryBundle, showModelSummary,
 } from "./modelSummary";
 export { MetricHistory, NamedRun, CompareRunsOptions, ModelScore, compareRunsSpec, testAccuracySpec } from "./compareCharts";
+export { BatchSpeed, batchScalingSpec } from "./benchCharts";
 export { COLORS } from "./specCommon";
+export { ChannelGridOptions, channelGridPng } from "./channelGrid";
+export { SourceComparisonStep, SourceComparisonOptions, sourceVersusOursSpec } from "./sourceCharts";
+export { EpochHistory, OverfittingOptions, overfittingSpec } from "./overfittingChart";
+export { TableRow, TableOptions, tableBundle, showTable } from "./table";
+export { StepSeries, StepsChartOptions, accuracyByStepsSpec, trainingAccuracyBySteps } from "./stepsChart";

@@ -105,7 +105,8 @@ export function modelSummaryText(summary: ModelSummary): string {
   ].join("\n");
 }
 
-function escapeHtml(s: string): string {
+/** Escapes the characters HTML gives a meaning to. */
+export function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 

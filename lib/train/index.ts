@@ -7,3 +7,6 @@ export * from "./train";
 export * from "./run";
 export * from "./metrics";
 export * from "./stopOnInterrupt";
+export * from "./steps";
+export * from "./earlyStopping";
+export * from "./saveChecked";

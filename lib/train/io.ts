@@ -82,8 +82,3 @@ export async function saveModel(model: tf.LayersModel, name: string, dir = model
 export async function loadModel(name: string, dir = modelDir(name)): Promise<tf.LayersModel> {
   return tf.loadLayersModel(folderHandler(dir));
 }
-
-/** True when a model of that name has been saved. */
-export function hasSavedModel(name: string, dir = modelDir(name)): boolean {
-  return fs.existsSync(path.join(dir, "model.json"));
-}

@@ -43,6 +43,7 @@ export type TrainHistory = {
 /** What {@link train} returns. */
 export interface TrainResult {
   history: TrainHistory;
+  /** Epochs actually run: fewer than asked when a callback stopped training early. */
   epochs: number;
   batchSize: number;
   /** Images trained on per epoch. */
@@ -107,13 +108,14 @@ export async function train(model: tf.LayersModel, data: ImageSet, options: Trai
     });
     guard.throwIfTripped();
     const seconds = (performance.now() - started) / 1000;
+    const epochsRun = history.epoch.length;
     const result: TrainResult = {
       history: pickHistory(history.history),
-      epochs,
+      epochs: epochsRun,
       batchSize,
       samples: trainSet.count,
       seconds,
-      imgPerSecond: stop.imagesTrained(trainSet.count, batchSize, epochs) / seconds,
+      imgPerSecond: stop.imagesTrained(trainSet.count, batchSize, epochsRun) / seconds,
       backend: currentBackend()?.name ?? tf.getBackend(),
       curves: board?.record(),
     };

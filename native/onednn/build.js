@@ -18,6 +18,8 @@ const cp = require("child_process");
 const HERE = __dirname;
 const OUTPUT = path.join(HERE, "build", "Release", "onednn.node");
 const LOG = path.join(HERE, "build", "build.log");
+/** Why the last build skipped, for the library to show beside the backend it chose instead. */
+const SKIP_NOTE = path.join(HERE, "build", "skipped.txt");
 const rel = (p) => path.relative(process.cwd(), p) || ".";
 
 function done(message) {
@@ -26,7 +28,18 @@ function done(message) {
 }
 
 function skip(reason) {
+  try {
+    fs.mkdirSync(path.dirname(SKIP_NOTE), { recursive: true });
+    fs.writeFileSync(SKIP_NOTE, `${reason}\n`);
+  } catch {
+    /* the note is a courtesy; the line below says the same */
+  }
   done(`skipped (${reason}); training uses plain wasm`);
+}
+
+function built(message) {
+  fs.rmSync(SKIP_NOTE, { force: true });
+  done(message);
 }
 
 function onPath(cmd) {
@@ -129,7 +142,7 @@ function main() {
   const nodeDir = findNodeDir();
   if (!process.argv.includes("--force") && upToDate()) {
     const p = probe();
-    if (p.version) done(`up to date (${rel(OUTPUT)}, oneDNN ${p.version})`);
+    if (p.version) built(`up to date (${rel(OUTPUT)}, oneDNN ${p.version})`);
   }
 
   const args = [nodeGyp, "rebuild", `--directory=${HERE}`];
@@ -151,7 +164,7 @@ function main() {
     fs.rmSync(OUTPUT, { force: true });
     skip(`built, but the addon does not load: ${p.error}`);
   }
-  done(`built ${rel(OUTPUT)} (oneDNN ${p.version})`);
+  built(`built ${rel(OUTPUT)} (oneDNN ${p.version})`);
 }
 
 try {

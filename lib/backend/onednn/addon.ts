@@ -5,36 +5,24 @@
  */
 import fs = require("fs");
 import path = require("path");
+import { KernelName, PARAM_BLOCK_SLOTS } from "./params";
 
-/** The functions the compiled addon exports (see native/onednn/src/addon.cc). */
-export interface OnednnAddon {
+/**
+ * The functions the compiled addon exports (native/onednn/src/addon.cc): set-up, and one function per kernel of
+ * params.ts's LAYOUTS, which takes no arguments and reads the parameter block.
+ */
+export type OnednnAddon = {
   setHeap(heapU8: Uint8Array): void;
   setParams(block: Float64Array): void;
   init(threads: number): number;
   info(): { version: string; threads: number; lastImpl: string; cachedPrimitives: number; cores: number };
-  conv2d(): void;
-  matmul(): void;
-  pool2d(): void;
-  binary(): void;
-  unary(): void;
-  reduce(): void;
-  addN(): void;
-  copy(): void;
-  tile(): void;
-  batchnorm(): void;
-  pad(): void;
-  adam(): void;
-  dropoutMask(): void;
-  softmax(): void;
-  argMinMax(): void;
-  select(): void;
-}
+} & { [K in KernelName]: () => void };
 
 /** Where the build script puts the addon, relative to the package root. */
 export const ADDON_RELATIVE_PATH = path.join("native", "onednn", "build", "Release", "onednn.node");
 
-/** Parameter block shared with the addon: kernels write their arguments here before each call. */
-export const params = new Float64Array(128);
+/** Parameter block shared with the addon: each call's arguments are written here (params.ts writeParams). */
+export const params = new Float64Array(PARAM_BLOCK_SLOTS);
 
 /** GOMP_SPINCOUNT used unless OMP_WAIT_POLICY or GOMP_SPINCOUNT is already set. */
 const DEFAULT_SPINCOUNT = "1000";
@@ -42,17 +30,33 @@ const DEFAULT_SPINCOUNT = "1000";
 let loaded: OnednnAddon | undefined;
 let failure: string | undefined;
 
-/** Walks up from this file to the directory holding the addon (works from lib/ and from dist/lib/). */
-function findAddon(): string | undefined {
+/** Where the build script notes why it skipped the build, relative to the package root. */
+const SKIP_NOTE_RELATIVE_PATH = path.join("native", "onednn", "build", "skipped.txt");
+
+/** Walks up from this file to the package root holding native/onednn (works from lib/ and from dist/lib/). */
+function findPackageRoot(): string | undefined {
   let dir = __dirname;
   for (let i = 0; i < 8; i++) {
-    const candidate = path.join(dir, ADDON_RELATIVE_PATH);
-    if (fs.existsSync(candidate)) return candidate;
+    if (fs.existsSync(path.join(dir, "native", "onednn"))) return dir;
     const parent = path.dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }
   return undefined;
+}
+
+/** Why the addon is missing: the build script's own note when it left one, else the missing file. */
+function notBuiltReason(root: string | undefined): string {
+  let why = `${ADDON_RELATIVE_PATH} is missing`;
+  try {
+    if (root) why = fs.readFileSync(path.join(root, SKIP_NOTE_RELATIVE_PATH), "utf8").trim() || why;
+  } catch {
+    /* no note: the build never ran */
+  }
+  return (
+    `the oneDNN addon is not built (${why}) — on Debian/Ubuntu: apt-get install libdnnl-dev g++, ` +
+    `then npm run setup`
+  );
 }
 
 /**
@@ -61,11 +65,10 @@ function findAddon(): string | undefined {
  */
 export function loadAddon(): OnednnAddon | undefined {
   if (loaded || failure !== undefined) return loaded;
-  const file = findAddon();
-  if (!file) {
-    failure =
-      `the oneDNN addon is not built (${ADDON_RELATIVE_PATH} is missing): install libdnnl-dev and a C++ compiler, ` +
-      `then run \`node native/onednn/build.js\``;
+  const root = findPackageRoot();
+  const file = root && path.join(root, ADDON_RELATIVE_PATH);
+  if (!file || !fs.existsSync(file)) {
+    failure = notBuiltReason(root);
     return undefined;
   }
   // GNU OpenMP reads its settings once, when the addon pulls it in. By default its idle threads
@@ -82,7 +85,7 @@ export function loadAddon(): OnednnAddon | undefined {
   } catch (error) {
     failure =
       `the oneDNN addon at ${file} failed to load (${(error as Error).message.split("\n")[0]}); ` +
-      `rebuild it with \`node native/onednn/build.js\``;
+      `rebuild it: node native/onednn/build.js --force`;
   }
   return loaded;
 }

@@ -3,7 +3,8 @@
  * statistics over the last axis.
  */
 import * as tf from "@tensorflow/tfjs";
-import { NativeKernel, offsetOf, ready, setParams, sizeOf } from "./context";
+import { callNative, NativeKernel, ready } from "./context";
+import { byteOffset, sizeOf } from "../wasm/heap";
 
 /** FusedBatchNorm: y = (x - mean) * scale / sqrt(variance + eps) + offset along the last axis. */
 export const fusedBatchNorm: NativeKernel = (args, addon) => {
@@ -23,12 +24,11 @@ export const fusedBatchNorm: NativeKernel = (args, addon) => {
   if (!perChannel(mean) || !perChannel(variance) || !perChannel(scale) || !perChannel(offset)) return null;
   const out = backend.makeOutput(x.shape.slice(), "float32");
   ready(addon, backend);
-  setParams([
-    offsetOf(backend, x), offsetOf(backend, out), n / C, C,
-    offsetOf(backend, mean), offsetOf(backend, variance),
-    scale ? offsetOf(backend, scale) : -1, offset ? offsetOf(backend, offset) : -1,
-    Number(attrs.varianceEpsilon ?? 0.001),
-  ]);
-  addon.batchnorm();
+  callNative(addon, "batchnorm", {
+    x: byteOffset(backend, x), out: byteOffset(backend, out), rows: n / C, channels: C,
+    mean: byteOffset(backend, mean), variance: byteOffset(backend, variance),
+    scale: scale ? byteOffset(backend, scale) : -1, offset: offset ? byteOffset(backend, offset) : -1,
+    epsilon: Number(attrs.varianceEpsilon ?? 0.001),
+  });
   return out;
 };

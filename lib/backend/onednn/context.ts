@@ -1,17 +1,11 @@
 /**
- * What every native kernel needs: the parts of tfjs-backend-wasm's backend it touches, the loaded
- * addon, and helpers to find a tensor in the wasm heap.
+ * What every native kernel needs on top of lib/backend/wasm's view of the wasm backend: the loaded addon, the
+ * kernel signature, and pointing the addon at the current heap.
  */
 import * as tf from "@tensorflow/tfjs";
+import { heapU8, WasmBackendLike } from "../wasm/heap";
 import { OnednnAddon, params, syncHeap } from "./addon";
-
-/** The parts of tfjs-backend-wasm's `BackendWasm` the kernels use. */
-export interface WasmBackendLike {
-  wasm: { HEAPU8: Uint8Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  incRef(dataId: object): void;
-}
+import { ACTIVATION, KernelName, ParamValues, slotName, writeParams } from "./params";
 
 /** Arguments tfjs passes to a kernel function. */
 export interface KernelArgs {
@@ -23,46 +17,27 @@ export interface KernelArgs {
 /** A native kernel: returns its output, or null to let the kernel it replaced handle the call. */
 export type NativeKernel = (args: KernelArgs, addon: OnednnAddon) => tf.TensorInfo | tf.TensorInfo[] | null;
 
-/** Byte offset of a tensor's data in the wasm heap. */
-export function offsetOf(backend: WasmBackendLike, t: tf.TensorInfo): number {
-  const data = backend.dataIdMap.get(t.dataId);
-  if (!data) throw new Error("onednn kernel: an input tensor has no data on the wasm backend (was it disposed?)");
-  return data.memoryOffset;
-}
-
-/** Writes `values` into the parameter block from index `at`. */
-export function setParams(values: ArrayLike<number>, at = 0): void {
-  params.set(values, at);
+/**
+ * Runs an addon kernel with its parameters, named as in params.ts's layout for it (the block is cleared first).
+ * @throws Error from the addon, with the name of a parameter it found missing
+ */
+export function callNative<K extends KernelName>(addon: OnednnAddon, kernel: K, values: ParamValues<K>): void {
+  writeParams(params, kernel, values);
+  try {
+    addon[kernel]();
+  } catch (error) {
+    const message = (error as Error).message.replace(/parameter (\d+)/, (text, index) => `${text} (${slotName(kernel, Number(index)) ?? "?"})`);
+    throw new Error(`${message} [in ${kernel}]`);
+  }
 }
 
 /** Points the addon at the current heap; call after the outputs are allocated, before the native call. */
 export function ready(addon: OnednnAddon, backend: WasmBackendLike): void {
-  syncHeap(addon, backend.wasm.HEAPU8);
+  syncHeap(addon, heapU8(backend));
 }
 
-/** Number of elements in a shape. */
-export function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
-/** Activation names tfjs's fused kernels use, mapped to the addon's codes; undefined when not supported. */
+/** The addon's code for an activation tfjs fuses into a kernel; undefined for prelu and anything new (the replaced kernel takes those). */
 export function activationCode(activation: unknown): number | undefined {
-  switch (activation ?? "linear") {
-    case "linear":
-      return 0;
-    case "relu":
-      return 1;
-    case "relu6":
-      return 2;
-    case "elu":
-      return 3;
-    case "leakyrelu":
-      return 4;
-    case "sigmoid":
-      return 5;
-    default:
-      return undefined; // prelu and anything new: the replaced kernel handles it
-  }
+  const name = (activation ?? "linear") as string;
+  return Object.prototype.hasOwnProperty.call(ACTIVATION, name) ? ACTIVATION[name as keyof typeof ACTIVATION] : undefined;
 }

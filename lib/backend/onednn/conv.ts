@@ -5,13 +5,11 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { OnednnAddon } from "./addon";
-import { activationCode, KernelArgs, NativeKernel, offsetOf, ready, setParams, sizeOf } from "./context";
+import { activationCode, callNative, KernelArgs, NativeKernel, ready } from "./context";
+import { byteOffset, sizeOf } from "../wasm/heap";
+import { ACTIVATION, CONV_KIND } from "./params";
 
 type ConvInfo = tf.backend_util.Conv2DInfo;
-
-const KIND_FORWARD = 0;
-const KIND_BACKWARD_DATA = 1;
-const KIND_BACKWARD_FILTER = 2;
 
 /** True when oneDNN's output-size rule agrees with tfjs's padding for this convolution. */
 function consistent(info: ConvInfo): boolean {
@@ -35,28 +33,32 @@ function usable(info: ConvInfo): boolean {
   );
 }
 
-function runConv(
-  addon: OnednnAddon,
-  kind: number,
-  info: ConvInfo,
-  xOff: number,
-  wOff: number,
-  yOff: number,
-  biasOff: number,
-  act: number,
-  alpha: number,
-): void {
+/** Byte offsets of a convolution's tensors (for the backward kinds: the gradients in their places), and its fused activation. */
+interface ConvOperands {
+  x: number;
+  filter: number;
+  y: number;
+  bias: number;
+  activation: number;
+  alpha: number;
+}
+
+function runConv(addon: OnednnAddon, kind: number, info: ConvInfo, operands: ConvOperands): void {
   const p = info.padInfo;
-  setParams([
-    kind, xOff, wOff, yOff, biasOff,
-    info.batchSize, info.inHeight, info.inWidth, info.inChannels,
-    info.filterHeight, info.filterWidth, info.outChannels,
-    info.outHeight, info.outWidth,
-    info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth,
-    p.top, p.left, p.bottom, p.right,
-    act, alpha,
-  ]);
-  addon.conv2d();
+  callNative(addon, "conv2d", {
+    kind, ...operands,
+    batch: info.batchSize, inHeight: info.inHeight, inWidth: info.inWidth, inChannels: info.inChannels,
+    filterHeight: info.filterHeight, filterWidth: info.filterWidth, outChannels: info.outChannels,
+    outHeight: info.outHeight, outWidth: info.outWidth,
+    strideHeight: info.strideHeight, strideWidth: info.strideWidth,
+    dilationHeight: info.dilationHeight, dilationWidth: info.dilationWidth,
+    padTop: p.top, padLeft: p.left, padBottom: p.bottom, padRight: p.right,
+  });
+}
+
+/** Operands of a backward convolution: no bias, no activation. */
+function backward(x: number, filter: number, y: number): ConvOperands {
+  return { x, filter, y, bias: -1, activation: ACTIVATION.linear, alpha: 0 };
 }
 
 function dataFormatOk(attrs: KernelArgs["attrs"]): boolean {
@@ -71,7 +73,7 @@ function forward(args: KernelArgs, addon: OnednnAddon, fused: boolean): tf.Tenso
   const bias = fused ? (inputs.bias as tf.TensorInfo | undefined) : undefined;
   if (x.dtype !== "float32" || filter.dtype !== "float32" || x.shape.length !== 4 || !dataFormatOk(attrs)) return null;
   if (fused && inputs.preluActivationWeights) return null;
-  const act = fused ? activationCode(attrs.activation) : 0;
+  const act = fused ? activationCode(attrs.activation) : ACTIVATION.linear;
   if (act === undefined) return null;
   if (bias && (bias.dtype !== "float32" || sizeOf(bias.shape) !== filter.shape[3] || (bias.shape.length > 0 && bias.shape[bias.shape.length - 1] !== filter.shape[3]))) return null;
   const info = tf.backend_util.computeConv2DInfo(
@@ -87,12 +89,11 @@ function forward(args: KernelArgs, addon: OnednnAddon, fused: boolean): tf.Tenso
   if (!usable(info)) return null;
   const out = backend.makeOutput(info.outShape, "float32");
   ready(addon, backend);
-  runConv(
-    addon, KIND_FORWARD, info,
-    offsetOf(backend, x), offsetOf(backend, filter), offsetOf(backend, out),
-    bias ? offsetOf(backend, bias) : -1,
-    act, Number(attrs.leakyreluAlpha ?? 0.2),
-  );
+  runConv(addon, CONV_KIND.Forward, info, {
+    x: byteOffset(backend, x), filter: byteOffset(backend, filter), y: byteOffset(backend, out),
+    bias: bias ? byteOffset(backend, bias) : -1,
+    activation: act, alpha: Number(attrs.leakyreluAlpha ?? 0.2),
+  });
   return out;
 }
 
@@ -113,7 +114,7 @@ export const conv2dBackpropInput: NativeKernel = (args, addon) => {
   if (!info) return null;
   const out = backend.makeOutput(inputShape.slice(), "float32");
   ready(addon, backend);
-  runConv(addon, KIND_BACKWARD_DATA, info, offsetOf(backend, out), offsetOf(backend, filter), offsetOf(backend, dy), -1, 0, 0);
+  runConv(addon, CONV_KIND.BackwardData, info, backward(byteOffset(backend, out), byteOffset(backend, filter), byteOffset(backend, dy)));
   return out;
 };
 
@@ -128,7 +129,7 @@ export const conv2dBackpropFilter: NativeKernel = (args, addon) => {
   if (!info) return null;
   const out = backend.makeOutput(filterShape.slice(), "float32");
   ready(addon, backend);
-  runConv(addon, KIND_BACKWARD_FILTER, info, offsetOf(backend, x), offsetOf(backend, out), offsetOf(backend, dy), -1, 0, 0);
+  runConv(addon, CONV_KIND.BackwardFilter, info, backward(byteOffset(backend, x), byteOffset(backend, out), byteOffset(backend, dy)));
   return out;
 };
 

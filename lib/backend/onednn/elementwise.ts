@@ -4,33 +4,34 @@
  * from bool); other dtypes and shapes go to the kernel these replaced.
  */
 import * as tf from "@tensorflow/tfjs";
-import { KernelArgs, NativeKernel, offsetOf, ready, setParams, sizeOf } from "./context";
+import { callNative, KernelArgs, NativeKernel, ready } from "./context";
+import { BINARY_OP, UNARY_OP } from "./params";
+import { byteOffset, heapU8, shareData, sizeOf } from "../wasm/heap";
 import { OnednnAddon } from "./addon";
 
-/** Binary op codes of the addon (native/onednn/src/elementwise.cc). */
-export const BINARY_OPS: { [kernel: string]: { code: number; bool: boolean; boolInputs?: boolean } } = {
-  Add: { code: 0, bool: false },
-  Sub: { code: 1, bool: false },
-  Multiply: { code: 2, bool: false },
-  RealDiv: { code: 3, bool: false },
-  Maximum: { code: 4, bool: false },
-  Minimum: { code: 5, bool: false },
-  SquaredDifference: { code: 6, bool: false },
-  Greater: { code: 8, bool: true },
-  GreaterEqual: { code: 9, bool: true },
-  Less: { code: 10, bool: true },
-  LessEqual: { code: 11, bool: true },
-  Equal: { code: 12, bool: true },
-  NotEqual: { code: 13, bool: true },
-  LogicalAnd: { code: 14, bool: true, boolInputs: true },
-  LogicalOr: { code: 15, bool: true, boolInputs: true },
-};
+type BinaryKernelName = keyof typeof BINARY_OP;
+
+/** Names of the binary kernels {@link binaryKernel} implements. */
+export const BINARY_KERNELS = Object.keys(BINARY_OP) as BinaryKernelName[];
+
+/** Binary kernels whose output is bool (comparisons and logical ops). */
+const BOOL_OUTPUT = new Set<BinaryKernelName>(["Greater", "GreaterEqual", "Less", "LessEqual", "Equal", "NotEqual", "LogicalAnd", "LogicalOr"]);
+
+/** Binary kernels whose inputs are bool too. */
+const BOOL_INPUTS = new Set<BinaryKernelName>(["LogicalAnd", "LogicalOr"]);
+
+/** A broadcast collapsed to 4 dimensions, with each input's element strides along them (0 where broadcast). */
+export interface BroadcastPlan {
+  dims: number[];
+  stridesA: number[];
+  stridesB: number[];
+}
 
 /**
- * Collapses a broadcast of `a` and `b` to `out` into at most 4 dimensions with per-input strides
- * (0 where broadcast): [d0..d3, sa0..sa3, sb0..sb3], or null when more than 4 dimensions remain.
+ * Collapses a broadcast of `a` and `b` to `out` into at most 4 dimensions with per-input strides,
+ * or null when more than 4 dimensions remain.
  */
-export function broadcastPlan(out: readonly number[], aShape: readonly number[], bShape: readonly number[]): number[] | null {
+export function broadcastPlan(out: readonly number[], aShape: readonly number[], bShape: readonly number[]): BroadcastPlan | null {
   const r = out.length;
   const strides = (shape: readonly number[]): number[] => {
     const padded = new Array<number>(r - shape.length).fill(1).concat(shape);
@@ -67,18 +68,18 @@ export function broadcastPlan(out: readonly number[], aShape: readonly number[],
     sa.unshift(0);
     sb.unshift(0);
   }
-  return [...dims, ...sa, ...sb];
+  return { dims, stridesA: sa, stridesB: sb };
 }
 
-/** A binary kernel for one op: float32 inputs of any broadcastable shapes. */
-export function binaryKernel(kernelName: string): NativeKernel {
-  const op = BINARY_OPS[kernelName];
-  if (!op) throw new Error(`onednn: no native binary op for kernel ${kernelName}`);
+/** A binary kernel for one op: float32 (bool for the logical ops) inputs of any broadcastable shapes. */
+export function binaryKernel(kernelName: BinaryKernelName): NativeKernel {
+  const op = BINARY_OP[kernelName];
+  const outDtype = BOOL_OUTPUT.has(kernelName) ? "bool" : "float32";
+  const dtype = BOOL_INPUTS.has(kernelName) ? "bool" : "float32";
   return (args: KernelArgs, addon: OnednnAddon) => {
     const { inputs, backend } = args;
     const a = inputs.a as tf.TensorInfo;
     const b = inputs.b as tf.TensorInfo;
-    const dtype = op.boolInputs ? "bool" : "float32";
     if (a.dtype !== dtype || b.dtype !== dtype) return null;
     let outShape: number[];
     try {
@@ -89,86 +90,63 @@ export function binaryKernel(kernelName: string): NativeKernel {
     if (sizeOf(outShape) === 0) return null;
     const plan = broadcastPlan(outShape, a.shape, b.shape);
     if (!plan) return null;
-    const out = backend.makeOutput(outShape, op.bool ? "bool" : "float32");
+    const out = backend.makeOutput(outShape, outDtype);
     ready(addon, backend);
-    setParams([op.code, offsetOf(backend, a), offsetOf(backend, b), offsetOf(backend, out), ...plan]);
-    addon.binary();
+    callNative(addon, "binary", { op, a: byteOffset(backend, a), b: byteOffset(backend, b), out: byteOffset(backend, out), ...plan });
     return out;
   };
 }
 
+type UnaryKernelName = Exclude<keyof typeof UNARY_OP, "BoolToFloat">;
+
 /**
- * Unary op codes of the addon, with how each kernel's attributes become (alpha, beta). Sigmoid,
- * Tanh and Elu stay on wasm: without a vector math library the native loops are no faster.
+ * How a unary kernel's attributes become the addon's (alpha, beta); (0, 0) for the others. Sigmoid, Tanh and Elu
+ * stay on wasm: without a vector math library the native loops are no faster.
  */
-const UNARY_OPS: { [kernel: string]: { code: number; params?: (attrs: { [k: string]: unknown }) => [number, number] } } = {
-  Relu: { code: 0 },
-  Relu6: { code: 1 },
-  Step: { code: 2, params: (a) => [Number(a.alpha ?? 0), 0] },
-  Sqrt: { code: 3 },
-  Rsqrt: { code: 4 },
-  Square: { code: 5 },
-  Exp: { code: 6 },
-  Log: { code: 7 },
-  Neg: { code: 8 },
-  Abs: { code: 9 },
-  Reciprocal: { code: 12 },
-  LeakyRelu: { code: 14, params: (a) => [Number(a.alpha ?? 0.2), 0] },
-  ClipByValue: { code: 16, params: (a) => [Number(a.clipValueMin), Number(a.clipValueMax)] },
+const UNARY_ATTRS: { [K in UnaryKernelName]?: (attrs: { [k: string]: unknown }) => [number, number] } = {
+  Step: (a) => [Number(a.alpha ?? 0), 0],
+  LeakyRelu: (a) => [Number(a.alpha ?? 0.2), 0],
+  ClipByValue: (a) => [Number(a.clipValueMin), Number(a.clipValueMax)],
 };
 
 /** Names of the unary kernels {@link unaryKernel} implements. */
-export const UNARY_KERNELS = Object.keys(UNARY_OPS);
-
-function runUnary(addon: OnednnAddon, code: number, x: number, out: number, n: number, alpha: number, beta: number, fromBool: boolean): void {
-  setParams([code, x, out, n, alpha, beta, fromBool ? 1 : 0]);
-  addon.unary();
-}
+export const UNARY_KERNELS = Object.keys(UNARY_OP).filter((k) => k !== "BoolToFloat") as UnaryKernelName[];
 
 /** A unary kernel for one op on float32 input. */
-export function unaryKernel(kernelName: string): NativeKernel {
-  const op = UNARY_OPS[kernelName];
-  if (!op) throw new Error(`onednn: no native unary op for kernel ${kernelName}`);
+export function unaryKernel(kernelName: UnaryKernelName): NativeKernel {
+  const op = UNARY_OP[kernelName];
+  const attrsOf = UNARY_ATTRS[kernelName] ?? (() => [0, 0]);
   return (args: KernelArgs, addon: OnednnAddon) => {
     const { inputs, attrs = {}, backend } = args;
     const x = inputs.x as tf.TensorInfo;
     const n = sizeOf(x.shape);
-    if (x.dtype !== "float32" || n === 0) return null;
-    const [alpha, beta] = op.params ? op.params(attrs) : [0, 0];
+    const [alpha, beta] = attrsOf(attrs);
+    if (x.dtype !== "float32" || n === 0 || Number.isNaN(alpha) || Number.isNaN(beta)) return null;
     const out = backend.makeOutput(x.shape.slice(), "float32");
     ready(addon, backend);
-    runUnary(addon, op.code, offsetOf(backend, x), offsetOf(backend, out), n, alpha, beta, false);
+    callNative(addon, "unary", { op, x: byteOffset(backend, x), out: byteOffset(backend, out), n, alpha, beta });
     return out;
   };
-}
-
-/**
- * A tensor sharing the input's data (tfjs tensors are immutable, so no copy is needed; the cpu
- * backend's Identity does the same). The backend frees the data when its last user goes.
- */
-function alias(args: KernelArgs, x: tf.TensorInfo): tf.TensorInfo {
-  args.backend.incRef(x.dataId);
-  return { dataId: x.dataId, shape: x.shape.slice(), dtype: x.dtype };
 }
 
 /** Identity: shares the input's data instead of copying it. */
 export const identity: NativeKernel = (args) => {
   const x = args.inputs.x as tf.TensorInfo;
-  return x.dtype === "string" ? null : alias(args, x);
+  return x.dtype === "string" ? null : shareData(args.backend, x);
 };
 
 /** Cast: same-dtype casts share the data; bool to float32 in native code; others go to the replaced kernel. */
 export const cast: NativeKernel = (args, addon) => {
   const x = args.inputs.x as tf.TensorInfo;
   const dtype = args.attrs?.dtype;
-  if (dtype === x.dtype && x.dtype !== "string") return alias(args, x);
+  if (dtype === x.dtype && x.dtype !== "string") return shareData(args.backend, x);
   if (x.dtype !== "bool" || dtype !== "float32") return null;
   const n = sizeOf(x.shape);
   if (n === 0) return null;
   const { backend } = args;
   const out = backend.makeOutput(x.shape.slice(), "float32");
   ready(addon, backend);
-  runUnary(addon, 17, offsetOf(backend, x), offsetOf(backend, out), n, 1, 0, true);
+  callNative(addon, "unary", { op: UNARY_OP.BoolToFloat, x: byteOffset(backend, x), out: byteOffset(backend, out), n, alpha: 0, beta: 0 });
   return out;
 };
 
@@ -185,8 +163,7 @@ export const addN: NativeKernel = (args, addon) => {
   }
   const out = backend.makeOutput(first.shape.slice(), "float32");
   ready(addon, backend);
-  setParams([offsetOf(backend, out), n, tensors.length, ...tensors.map((t) => offsetOf(backend, t))]);
-  addon.addN();
+  callNative(addon, "addN", { out: byteOffset(backend, out), n, count: tensors.length, inputs: tensors.map((t) => byteOffset(backend, t)) });
   return out;
 };
 
@@ -199,8 +176,8 @@ export const zerosLike: NativeKernel = (args) => {
   const out = backend.makeOutput(x.shape.slice(), x.dtype);
   const n = sizeOf(x.shape);
   if (n > 0) {
-    const at = offsetOf(backend, out);
-    backend.wasm.HEAPU8.fill(0, at, at + n * bytes);
+    const at = byteOffset(backend, out);
+    heapU8(backend).fill(0, at, at + n * bytes);
   }
   return out;
 };
@@ -224,7 +201,9 @@ export const select: NativeKernel = (args, addon) => {
   if (!sameShape) return null;
   const out = backend.makeOutput(t.shape.slice(), t.dtype);
   ready(addon, backend);
-  setParams([offsetOf(backend, condition), offsetOf(backend, t), offsetOf(backend, e), offsetOf(backend, out), n, 1]);
-  addon.select();
+  callNative(addon, "select", {
+    condition: byteOffset(backend, condition), t: byteOffset(backend, t), e: byteOffset(backend, e), out: byteOffset(backend, out),
+    n, perCondition: 1,
+  });
   return out;
 };

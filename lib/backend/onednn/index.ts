@@ -5,19 +5,20 @@
  * in place. Build the addon with `node native/onednn/build.js`.
  */
 import "@tensorflow/tfjs-backend-wasm"; // stock wasm kernels must be registered before ours replace them
-import os = require("os");
+import { threadCount } from "../threads";
 import { addonFailure, loadAddon } from "./addon";
-import { installBroadcastGradients, uninstallBroadcastGradients } from "./gradients";
-import { CallCount, callCounts, registerNativeKernels, servesNatively, unregisterNativeKernels } from "./kernels";
+import { broadcastGradientsInstalled, installBroadcastGradients, uninstallBroadcastGradients } from "../wasm/gradients";
+import { CallCount, callCounts, registerNativeKernels, unregisterNativeKernels } from "./kernels";
 
 /** Options for {@link installOnednn}. */
 export interface OnednnOptions {
-  /** Compute threads for oneDNN and the native loops; default: all cores. Fixed by the first install in a process. */
+  /** Compute threads for oneDNN and the native loops; default: FMNIST_THREADS, else all cores. Fixed by the first install in a process. */
   threads?: number;
   /**
-   * Also replace tfjs's Mean and Sum gradients with ones that broadcast instead of multiplying by
-   * a ones tensor filled in JavaScript (same values; global to tfjs). Default true: it is most of
-   * the gap on BatchNorm models.
+   * Use the broadcasting Mean and Sum gradients of lib/backend/wasm/gradients.ts (the ones initWasm installs)
+   * instead of tfjs's, which multiply by a ones tensor filled in JavaScript (same values; global to tfjs).
+   * Default true: it is most of the gap on BatchNorm models. `false` puts tfjs's own gradients back, even when
+   * initWasm had installed the broadcasting ones; {@link uninstallOnednn} restores whichever were there before.
    */
   gradients?: boolean;
 }
@@ -30,35 +31,38 @@ export interface OnednnInstall {
   kernels: string[];
   /** oneDNN version, e.g. "2.6.3". */
   version: string;
-  /** Kernels whose tfjs gradient was replaced (see {@link OnednnOptions.gradients}). */
+  /** Kernels whose gradient is the broadcasting one (see {@link OnednnOptions.gradients}); empty with `gradients: false`. */
   gradients: string[];
 }
 
 let installFailure: string | undefined;
+
+/** Whether the broadcasting gradients were in place before installOnednn first changed them; undefined when it has not. */
+let broadcastBefore: boolean | undefined;
 
 /**
  * Registers the native kernels on the `wasm` backend (call after the wasm backend and any other
  * wasm kernel replacements are set up: these replace, and fall back to, whatever is registered).
  * @returns what was installed, or null when the addon is not built or does not load
  *   ({@link onednnUnavailableReason} says why)
- * @throws Error when `options.threads` is not a positive integer
+ * @throws UserError when `options.threads` is not a positive integer
  */
 export function installOnednn(options: OnednnOptions = {}): OnednnInstall | null {
-  const { threads } = options;
-  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
-    throw new Error(`installOnednn: threads must be a positive integer, got ${threads}`);
-  }
+  const threads = threadCount(options.threads, "installOnednn");
   const addon = loadAddon();
   if (!addon) return null;
   let used: number;
   try {
-    used = addon.init(threads ?? os.cpus().length);
+    used = addon.init(threads);
   } catch (error) {
     installFailure = `the oneDNN addon loaded but could not start oneDNN (${(error as Error).message})`;
     return null;
   }
   const kernels = registerNativeKernels(addon);
-  const gradients = options.gradients === false ? [] : installBroadcastGradients();
+  broadcastBefore ??= broadcastGradientsInstalled();
+  let gradients: string[] = [];
+  if (options.gradients === false) uninstallBroadcastGradients();
+  else gradients = installBroadcastGradients();
   return { threads: used, kernels, version: addon.info().version, gradients };
 }
 
@@ -71,10 +75,16 @@ export function onednnUnavailableReason(): string | null {
   return addonFailure() ?? installFailure ?? null;
 }
 
-/** Restores the kernels and gradients {@link installOnednn} replaced (the thread count stays as first set). */
+/**
+ * Restores the kernels {@link installOnednn} replaced, and the Mean and Sum gradients that were registered before it
+ * (the library's broadcasting ones after initWasm, else tfjs's own). The thread count stays as first set.
+ */
 export function uninstallOnednn(): void {
   unregisterNativeKernels();
-  uninstallBroadcastGradients();
+  if (broadcastBefore === undefined) return;
+  if (broadcastBefore) installBroadcastGradients();
+  else uninstallBroadcastGradients();
+  broadcastBefore = undefined;
 }
 
 /** Diagnostics: oneDNN version, threads, the implementation oneDNN chose last, cached primitives; null when unavailable. */
@@ -90,14 +100,6 @@ export function onednnInfo(): { version: string; threads: number; lastImpl: stri
  */
 export function onednnCallCounts(reset = false): Record<string, CallCount> {
   return callCounts(reset);
-}
-
-/**
- * Whether the `wasm` kernel registered under `kernelName` is the native one right now (e.g. so
- * lib/backend/wasm can send every Adam update to `AdamUpdateWasm` when it runs natively).
- */
-export function onednnServes(kernelName: string): boolean {
-  return servesNatively(kernelName);
 }
 
 export type { CallCount };

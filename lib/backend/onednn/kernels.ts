@@ -7,10 +7,12 @@ import * as tf from "@tensorflow/tfjs";
 import { OnednnAddon } from "./addon";
 import { KernelArgs, NativeKernel } from "./context";
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput, fusedConv2d } from "./conv";
-import { addN, BINARY_OPS, binaryKernel, cast, identity, select, UNARY_KERNELS, unaryKernel, zerosLike } from "./elementwise";
+import { addN, BINARY_KERNELS, binaryKernel, cast, identity, select, UNARY_KERNELS, unaryKernel, zerosLike } from "./elementwise";
 import { batchMatMul, fusedMatMul } from "./matmul";
 import { fusedBatchNorm } from "./batchnorm";
-import { ADAM_KERNEL, adamUpdate, DROPOUT_KERNEL, dropoutMultiplier } from "./library-kernels";
+import { adamUpdate, dropoutMultiplier } from "./library-kernels";
+import { ADAM_KERNEL } from "../wasm/kernels/adam";
+import { DROPOUT_KERNEL } from "../wasm/kernels/dropout";
 import { padV2 } from "./pad";
 import { maxPool, maxPoolGrad } from "./pool";
 import { REDUCE_KERNELS, reduceKernel } from "./reduce";
@@ -25,29 +27,29 @@ const LIBRARY_KERNELS = new Set([ADAM_KERNEL, DROPOUT_KERNEL]);
 /** Every native kernel by tfjs kernel name. */
 export function nativeKernels(): Map<string, NativeKernel> {
   const table = new Map<string, NativeKernel>([
-    ["Conv2D", conv2d],
-    ["FusedConv2D", fusedConv2d],
-    ["Conv2DBackpropInput", conv2dBackpropInput],
-    ["Conv2DBackpropFilter", conv2dBackpropFilter],
-    ["BatchMatMul", batchMatMul],
-    ["_FusedMatMul", fusedMatMul],
-    ["MaxPool", maxPool],
-    ["MaxPoolGrad", maxPoolGrad],
-    ["AddN", addN],
-    ["Identity", identity],
-    ["Cast", cast],
-    ["Tile", tile],
-    ["FusedBatchNorm", fusedBatchNorm],
-    ["PadV2", padV2],
-    ["Softmax", softmax],
-    ["ArgMax", argMax],
-    ["ArgMin", argMin],
-    ["Select", select],
-    ["ZerosLike", zerosLike],
+    [tf.Conv2D, conv2d],
+    [tf.FusedConv2D, fusedConv2d],
+    [tf.Conv2DBackpropInput, conv2dBackpropInput],
+    [tf.Conv2DBackpropFilter, conv2dBackpropFilter],
+    [tf.BatchMatMul, batchMatMul],
+    [tf._FusedMatMul, fusedMatMul],
+    [tf.MaxPool, maxPool],
+    [tf.MaxPoolGrad, maxPoolGrad],
+    [tf.AddN, addN],
+    [tf.Identity, identity],
+    [tf.Cast, cast],
+    [tf.Tile, tile],
+    [tf.FusedBatchNorm, fusedBatchNorm],
+    [tf.PadV2, padV2],
+    [tf.Softmax, softmax],
+    [tf.ArgMax, argMax],
+    [tf.ArgMin, argMin],
+    [tf.Select, select],
+    [tf.ZerosLike, zerosLike],
     [ADAM_KERNEL, adamUpdate],
     [DROPOUT_KERNEL, dropoutMultiplier],
   ]);
-  for (const name of Object.keys(BINARY_OPS)) table.set(name, binaryKernel(name));
+  for (const name of BINARY_KERNELS) table.set(name, binaryKernel(name));
   for (const name of UNARY_KERNELS) table.set(name, unaryKernel(name));
   for (const name of REDUCE_KERNELS) table.set(name, reduceKernel(name));
   return table;
@@ -121,12 +123,6 @@ export function registerNativeKernels(addon: OnednnAddon): string[] {
     installed.set(name, { mine, previous: current });
   }
   return [...installed.keys()];
-}
-
-/** True when the kernel registered for `wasm` under this name is currently the native one. */
-export function servesNatively(name: string): boolean {
-  const entry = installed.get(name);
-  return entry !== undefined && tf.getKernel(name, BACKEND) === entry.mine;
 }
 
 /** Puts back the kernels {@link registerNativeKernels} replaced. */

@@ -6,11 +6,8 @@
  * when the library kernel of that name is registered (i.e. after initWasm).
  */
 import * as tf from "@tensorflow/tfjs";
-import { NativeKernel, offsetOf, ready, setParams, sizeOf } from "./context";
-
-/** Kernel names as lib/backend/wasm registers them. */
-export const ADAM_KERNEL = "AdamUpdateWasm";
-export const DROPOUT_KERNEL = "DropoutMultiplierWasm";
+import { callNative, NativeKernel, ready } from "./context";
+import { byteOffset, heapU8, sizeOf } from "../wasm/heap";
 
 function scalarValue(heap: Uint8Array, offset: number): number {
   return new Float32Array(heap.buffer, heap.byteOffset + offset, 1)[0];
@@ -33,15 +30,16 @@ export const adamUpdate: NativeKernel = (args, addon) => {
   const [b1, b2, eps, lr] = [beta1, beta2, epsilon, learningRate] as number[];
   const outs = [0, 1, 2].map(() => backend.makeOutput(value.shape.slice(), "float32"));
   ready(addon, backend);
-  const heap = backend.wasm.HEAPU8;
-  const oneMinusAcc1 = Math.fround(1 - scalarValue(heap, offsetOf(backend, accBeta1)));
-  const oneMinusAcc2 = Math.fround(1 - scalarValue(heap, offsetOf(backend, accBeta2)));
-  setParams([
-    offsetOf(backend, value), offsetOf(backend, gradient), offsetOf(backend, m), offsetOf(backend, v),
-    ...outs.map((o) => offsetOf(backend, o)), n,
-    b1, b2, Math.fround(1 - b1), Math.fround(1 - b2), lr / oneMinusAcc1, 1 / Math.sqrt(oneMinusAcc2), eps,
-  ]);
-  addon.adam();
+  const heap = heapU8(backend);
+  const oneMinusAcc1 = Math.fround(1 - scalarValue(heap, byteOffset(backend, accBeta1)));
+  const oneMinusAcc2 = Math.fround(1 - scalarValue(heap, byteOffset(backend, accBeta2)));
+  const [newValue, newM, newV] = outs.map((o) => byteOffset(backend, o));
+  callNative(addon, "adam", {
+    value: byteOffset(backend, value), gradient: byteOffset(backend, gradient), m: byteOffset(backend, m), v: byteOffset(backend, v),
+    newValue, newM, newV, n,
+    beta1: b1, beta2: b2, oneMinusBeta1: Math.fround(1 - b1), oneMinusBeta2: Math.fround(1 - b2),
+    stepSize: lr / oneMinusAcc1, invSqrtBias2: 1 / Math.sqrt(oneMinusAcc2), epsilon: eps,
+  });
   return outs;
 };
 
@@ -54,7 +52,6 @@ export const dropoutMultiplier: NativeKernel = (args, addon) => {
   if (n === 0) return null;
   const out = backend.makeOutput(shape.slice(), "float32");
   ready(addon, backend);
-  setParams([offsetOf(backend, out), n, Math.round(rate * 65536), 1 / (1 - rate), seed | 0 || 1]);
-  addon.dropoutMask();
+  callNative(addon, "dropoutMask", { out: byteOffset(backend, out), n, threshold: Math.round(rate * 65536), keep: 1 / (1 - rate), seed: seed | 0 || 1 });
   return out;
 };

@@ -4,7 +4,9 @@
  * has a single matrix.
  */
 import * as tf from "@tensorflow/tfjs";
-import { activationCode, KernelArgs, NativeKernel, offsetOf, ready, setParams, sizeOf } from "./context";
+import { activationCode, callNative, KernelArgs, NativeKernel, ready } from "./context";
+import { ACTIVATION } from "./params";
+import { byteOffset, sizeOf } from "../wasm/heap";
 import { OnednnAddon } from "./addon";
 
 function run(args: KernelArgs, addon: OnednnAddon, fused: boolean): tf.TensorInfo | null {
@@ -14,7 +16,7 @@ function run(args: KernelArgs, addon: OnednnAddon, fused: boolean): tf.TensorInf
   const bias = fused ? (inputs.bias as tf.TensorInfo | undefined) : undefined;
   if (a.dtype !== "float32" || b.dtype !== "float32" || a.shape.length < 2 || b.shape.length < 2) return null;
   if (fused && inputs.preluActivationWeights) return null;
-  const act = fused ? activationCode(attrs.activation) : 0;
+  const act = fused ? activationCode(attrs.activation) : ACTIVATION.linear;
   if (act === undefined) return null;
   const ta = Boolean(attrs.transposeA);
   const tb = Boolean(attrs.transposeB);
@@ -40,11 +42,11 @@ function run(args: KernelArgs, addon: OnednnAddon, fused: boolean): tf.TensorInf
   if (bias && (bias.dtype !== "float32" || sizeOf(bias.shape) !== N || (bias.shape.length > 0 && bias.shape[bias.shape.length - 1] !== N))) return null;
   const out = backend.makeOutput([...outer, M, N], "float32");
   ready(addon, backend);
-  setParams([
-    offsetOf(backend, a), offsetOf(backend, b), bias ? offsetOf(backend, bias) : -1, offsetOf(backend, out),
-    batchA, batchB, M, K, N, ta ? 1 : 0, tb ? 1 : 0, act, Number(attrs.leakyreluAlpha ?? 0.2),
-  ]);
-  addon.matmul();
+  callNative(addon, "matmul", {
+    a: byteOffset(backend, a), b: byteOffset(backend, b), bias: bias ? byteOffset(backend, bias) : -1, out: byteOffset(backend, out),
+    batchA, batchB, m: M, k: K, n: N, transposeA: ta ? 1 : 0, transposeB: tb ? 1 : 0,
+    activation: act, alpha: Number(attrs.leakyreluAlpha ?? 0.2),
+  });
   return out;
 }
 

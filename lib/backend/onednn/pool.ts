@@ -3,7 +3,9 @@
  * gradient to the first position holding the window's maximum, as tfjs's own kernels do.
  */
 import * as tf from "@tensorflow/tfjs";
-import { KernelArgs, NativeKernel, offsetOf, ready, setParams } from "./context";
+import { callNative, KernelArgs, NativeKernel, ready } from "./context";
+import { POOL_MODE } from "./params";
+import { byteOffset } from "../wasm/heap";
 import { OnednnAddon } from "./addon";
 
 function poolInfo(xShape: number[], attrs: NonNullable<KernelArgs["attrs"]>): tf.backend_util.Conv2DInfo | null {
@@ -22,13 +24,13 @@ function poolInfo(xShape: number[], attrs: NonNullable<KernelArgs["attrs"]>): tf
   return ok ? info : null;
 }
 
-function poolParams(mode: number, info: tf.backend_util.Conv2DInfo, x: number, y: number, dx: number): void {
-  setParams([
+function runPool(addon: OnednnAddon, mode: number, info: tf.backend_util.Conv2DInfo, x: number, y: number, dx: number): void {
+  callNative(addon, "pool2d", {
     mode, x, y, dx,
-    info.batchSize, info.inHeight, info.inWidth, info.inChannels,
-    info.filterHeight, info.filterWidth, info.outHeight, info.outWidth,
-    info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left,
-  ]);
+    batch: info.batchSize, inHeight: info.inHeight, inWidth: info.inWidth, channels: info.inChannels,
+    filterHeight: info.filterHeight, filterWidth: info.filterWidth, outHeight: info.outHeight, outWidth: info.outWidth,
+    strideHeight: info.strideHeight, strideWidth: info.strideWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left,
+  });
 }
 
 /** MaxPool over NHWC. */
@@ -40,8 +42,7 @@ export const maxPool: NativeKernel = (args: KernelArgs, addon: OnednnAddon) => {
   if (!info) return null;
   const out = backend.makeOutput(info.outShape, "float32");
   ready(addon, backend);
-  poolParams(0, info, offsetOf(backend, x), offsetOf(backend, out), -1);
-  addon.pool2d();
+  runPool(addon, POOL_MODE.MaxForward, info, byteOffset(backend, x), byteOffset(backend, out), -1);
   return out;
 };
 
@@ -55,7 +56,6 @@ export const maxPoolGrad: NativeKernel = (args: KernelArgs, addon: OnednnAddon) 
   if (!info || info.outShape.some((d, i) => d !== dy.shape[i])) return null;
   const out = backend.makeOutput(x.shape.slice(), "float32");
   ready(addon, backend);
-  poolParams(1, info, offsetOf(backend, x), offsetOf(backend, dy), offsetOf(backend, out));
-  addon.pool2d();
+  runPool(addon, POOL_MODE.MaxBackward, info, byteOffset(backend, x), byteOffset(backend, dy), byteOffset(backend, out));
   return out;
 };

@@ -3,13 +3,13 @@
  * gradient, per-row reductions and whole-tensor reductions. float32 only.
  */
 import * as tf from "@tensorflow/tfjs";
-import { KernelArgs, NativeKernel, offsetOf, ready, setParams, sizeOf } from "./context";
+import { callNative, KernelArgs, NativeKernel, ready } from "./context";
+import { REDUCE_OP } from "./params";
+import { byteOffset, sizeOf } from "../wasm/heap";
 import { OnednnAddon } from "./addon";
 
-const REDUCE_OPS: { [kernel: string]: number } = { Sum: 0, Mean: 1, Max: 2, Min: 3 };
-
 /** Names of the reduction kernels {@link reduceKernel} implements. */
-export const REDUCE_KERNELS = Object.keys(REDUCE_OPS);
+export const REDUCE_KERNELS = Object.keys(REDUCE_OP) as (keyof typeof REDUCE_OP)[];
 
 /** [outer, R, inner] when the reduced axes form one block once size-1 axes are ignored, else null. */
 export function reducePlan(shape: readonly number[], axes: readonly number[]): [number, number, number] | null {
@@ -29,9 +29,8 @@ export function reducePlan(shape: readonly number[], axes: readonly number[]): [
 }
 
 /** A reduction kernel (attrs axis, keepDims). */
-export function reduceKernel(kernelName: string): NativeKernel {
-  const code = REDUCE_OPS[kernelName];
-  if (code === undefined) throw new Error(`onednn: no native reduction for kernel ${kernelName}`);
+export function reduceKernel(kernelName: keyof typeof REDUCE_OP): NativeKernel {
+  const op = REDUCE_OP[kernelName];
   return (args: KernelArgs, addon: OnednnAddon) => {
     const { inputs, attrs = {}, backend } = args;
     const x = inputs.x as tf.TensorInfo;
@@ -44,8 +43,8 @@ export function reduceKernel(kernelName: string): NativeKernel {
     if (attrs.keepDims) outShape = tf.backend_util.expandShapeToKeepDim(outShape, axes);
     const out = backend.makeOutput(outShape, "float32");
     ready(addon, backend);
-    setParams([code, offsetOf(backend, x), offsetOf(backend, out), ...plan]);
-    addon.reduce();
+    const [outer, reduced, inner] = plan;
+    callNative(addon, "reduce", { op, x: byteOffset(backend, x), out: byteOffset(backend, out), outer, reduced, inner });
     return out;
   };
 }

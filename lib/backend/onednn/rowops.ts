@@ -4,7 +4,8 @@
  * pool, whose spinning threads would slow the native kernels that follow.
  */
 import * as tf from "@tensorflow/tfjs";
-import { NativeKernel, offsetOf, ready, setParams, sizeOf } from "./context";
+import { callNative, NativeKernel, ready } from "./context";
+import { byteOffset, sizeOf } from "../wasm/heap";
 
 /** Softmax over the last axis (attrs dim = -1 or rank - 1). */
 export const softmax: NativeKernel = (args, addon) => {
@@ -18,8 +19,7 @@ export const softmax: NativeKernel = (args, addon) => {
   if (n === 0) return null;
   const out = backend.makeOutput(logits.shape.slice(), "float32");
   ready(addon, backend);
-  setParams([offsetOf(backend, logits), offsetOf(backend, out), n / cols, cols]);
-  addon.softmax();
+  callNative(addon, "softmax", { x: byteOffset(backend, logits), out: byteOffset(backend, out), rows: n / cols, cols });
   return out;
 };
 
@@ -35,8 +35,7 @@ function argKernel(min: boolean): NativeKernel {
     const inner = sizeOf(x.shape.slice(axis + 1));
     const out = backend.makeOutput(x.shape.filter((_, i) => i !== axis), "int32");
     ready(addon, backend);
-    setParams([offsetOf(backend, x), offsetOf(backend, out), outer, x.shape[axis], inner, min ? 1 : 0]);
-    addon.argMinMax();
+    callNative(addon, "argMinMax", { x: byteOffset(backend, x), out: byteOffset(backend, out), outer, reduced: x.shape[axis], inner, min: min ? 1 : 0 });
     return out;
   };
 }

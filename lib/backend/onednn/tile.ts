@@ -1,6 +1,7 @@
 /** Tile in native code: the BatchNorm gradient tiles per-channel values over whole activations. */
 import * as tf from "@tensorflow/tfjs";
-import { NativeKernel, offsetOf, ready, setParams, sizeOf } from "./context";
+import { callNative, NativeKernel, ready } from "./context";
+import { byteOffset, sizeOf } from "../wasm/heap";
 
 const BYTES: { [dtype: string]: number } = { float32: 4, int32: 4, bool: 1 };
 
@@ -16,8 +17,6 @@ export const tile: NativeKernel = (args, addon) => {
   if (sizeOf(outShape) === 0) return null;
   const out = backend.makeOutput(outShape, x.dtype);
   ready(addon, backend);
-  const pad = (v: number[]) => [...v, ...new Array<number>(6 - v.length).fill(1)];
-  setParams([offsetOf(backend, x), offsetOf(backend, out), bytes, rank, ...pad(x.shape), ...pad(reps)]);
-  addon.tile();
+  callNative(addon, "tile", { x: byteOffset(backend, x), out: byteOffset(backend, out), elementBytes: bytes, rank, shape: x.shape, reps });
   return out;
 };

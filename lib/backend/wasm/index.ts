@@ -5,13 +5,13 @@
  */
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs';
-import os = require('os');
+import { threadCount } from '../threads';
 import { createWasmBackend, WasmSetup } from './setup';
 import { registerTrainingKernels } from './register';
 
 /** Options for {@link initWasm}. */
 export interface InitWasmOptions {
-  /** Compute threads for XNNPACK; default: the number of cores (at most 8). 1 uses the single-thread build. */
+  /** Compute threads for XNNPACK (at most 8); default: FMNIST_THREADS, else all cores. 1 uses the single-thread build. */
   threads?: number;
 }
 
@@ -36,15 +36,12 @@ let kernels: string[] | undefined;
  * Safe to call repeatedly: later calls reuse the first set-up (the thread count is fixed per process)
  * and only switch the active backend back to 'wasm'.
  *
- * @param options - thread count; defaults to all cores
+ * @param options - thread count; defaults to {@link threadCount}'s choice
  * @returns the thread count in use, whether SIMD is on, and the kernels registered
- * @throws Error when `threads` is not a positive integer or the wasm module cannot start at all
+ * @throws UserError when `threads` is not a positive integer; Error when the wasm module cannot start at all
  */
 export async function initWasm(options: InitWasmOptions = {}): Promise<WasmInfo> {
-  const wanted = options.threads ?? os.cpus().length;
-  if (!Number.isInteger(wanted) || wanted < 1) {
-    throw new Error(`initWasm: threads must be a positive integer, got ${String(options.threads)}`);
-  }
+  const wanted = threadCount(options.threads, 'initWasm');
   if (setupDone === undefined) {
     setupDone = createWasmBackend(Math.min(wanted, 8));
     setupDone.catch(() => { setupDone = undefined; });

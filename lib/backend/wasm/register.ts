@@ -2,7 +2,7 @@
  * Registers the library's training kernels for the 'wasm' backend, replacing stock ones.
  */
 import * as tf from '@tensorflow/tfjs';
-import { installBroadcastReductionGradients } from './gradients';
+import { installBroadcastGradients } from './gradients';
 import { StockKernels } from './heap';
 import { batchMatMulConfig, fusedMatMulConfig } from './kernels/matmul';
 import { conv2DBackpropFilterConfig, conv2DBackpropInputConfig } from './kernels/conv';
@@ -44,6 +44,6 @@ export function registerTrainingKernels(): string[] {
   }
   installFusedAdam();
   installFastDropout();
-  installBroadcastReductionGradients();
+  installBroadcastGradients();
   return configs.map((c) => c.kernelName);
 }

@@ -1,6 +1,7 @@
 // N-API entry points. JS writes each call's parameters into a shared Float64Array (setParams)
 // and points the addon at the wasm heap (setHeap) whenever the heap's buffer changes; the
-// kernel functions then take no arguments. C++ exceptions become JS errors.
+// kernel functions then take no arguments. Which kernels exist and what each reads is generated
+// into params.h from lib/backend/onednn/params.ts. C++ exceptions become JS errors.
 #include <node_api.h>
 #include <omp.h>
 
@@ -126,14 +127,23 @@ napi_value Info(napi_env env, napi_callback_info) {
   return out;
 }
 
-template <void (*Kernel)()>
+// Runs a kernel after checking that JS wrote the number of values its layout has: a mismatch
+// means the addon was built from another version of params.ts.
+template <void (*Kernel)(), int Slots>
 napi_value Call(napi_env env, napi_callback_info) {
   if (g_threads == 0) {
     throw_js(env, "call init(threads) before running kernels");
     return nullptr;
   }
-  if (g_params == nullptr) {
-    throw_js(env, "call setParams(Float64Array) before running kernels");
+  if (g_params == nullptr || g_params_len <= static_cast<size_t>(Slots)) {
+    throw_js(env, "call setParams(Float64Array) with room for every kernel's parameters first");
+    return nullptr;
+  }
+  if (g_params[0] != Slots) {
+    const double wrote = g_params[0];
+    throw_js(env, "expected " + std::to_string(Slots) + " parameters, JS wrote " +
+                      (wrote == wrote ? std::to_string(static_cast<long long>(wrote)) : "none") +
+                      " (the addon is out of date: node native/onednn/build.js --force)");
     return nullptr;
   }
   try {
@@ -155,22 +165,10 @@ napi_value ModuleInit(napi_env env, napi_value exports) {
   define(env, exports, "setParams", SetParams);
   define(env, exports, "init", Init);
   define(env, exports, "info", Info);
-  define(env, exports, "conv2d", Call<conv2d>);
-  define(env, exports, "matmul", Call<matmul>);
-  define(env, exports, "pool2d", Call<pool2d>);
-  define(env, exports, "binary", Call<binary>);
-  define(env, exports, "unary", Call<unary>);
-  define(env, exports, "reduce", Call<reduce>);
-  define(env, exports, "addN", Call<add_n>);
-  define(env, exports, "copy", Call<copy>);
-  define(env, exports, "tile", Call<tile>);
-  define(env, exports, "batchnorm", Call<batchnorm>);
-  define(env, exports, "pad", Call<pad>);
-  define(env, exports, "adam", Call<adam>);
-  define(env, exports, "dropoutMask", Call<dropout_mask>);
-  define(env, exports, "softmax", Call<softmax>);
-  define(env, exports, "argMinMax", Call<argminmax>);
-  define(env, exports, "select", Call<select>);
+#define ODNN_DEFINE_KERNEL(js_name, cc_name) \
+  define(env, exports, #js_name, Call<cc_name, params::cc_name::kSlots>);
+  ODNN_KERNELS(ODNN_DEFINE_KERNEL)
+#undef ODNN_DEFINE_KERNEL
   return exports;
 }
 

@@ -24,18 +24,18 @@ __attribute__((noinline)) void normalize_rows(const float* __restrict x, float* 
 
 }  // namespace
 
-// Parameters: [0] x offset, [1] out offset, [2] rows, [3] C, [4] mean offset,
-// [5] variance offset, [6] scale offset or -1 (1), [7] offset offset or -1 (0), [8] epsilon.
+// Parameters: params::batchnorm (scale and offset offsets are -1 when absent: 1 and 0).
 void batchnorm() {
-  const int64_t rows = pi(2), C = pi(3);
+  namespace P = params::batchnorm;
+  const int64_t rows = pi(P::kRows), C = pi(P::kChannels);
   if (rows < 1 || C < 1) throw std::runtime_error("batchnorm: empty shape");
-  const float* x = heap<float>(pi(0), rows * C, "x");
-  float* out = heap<float>(pi(1), rows * C, "out");
-  const float* mean = heap<float>(pi(4), C, "mean");
-  const float* var = heap<float>(pi(5), C, "variance");
-  const float* scale = pi(6) >= 0 ? heap<float>(pi(6), C, "scale") : nullptr;
-  const float* offset = pi(7) >= 0 ? heap<float>(pi(7), C, "offset") : nullptr;
-  const float eps = pf(8);
+  const float* x = heap<float>(pi(P::kX), rows * C, "x");
+  float* out = heap<float>(pi(P::kOut), rows * C, "out");
+  const float* mean = heap<float>(pi(P::kMean), C, "mean");
+  const float* var = heap<float>(pi(P::kVariance), C, "variance");
+  const float* scale = pi(P::kScale) >= 0 ? heap<float>(pi(P::kScale), C, "scale") : nullptr;
+  const float* offset = pi(P::kOffset) >= 0 ? heap<float>(pi(P::kOffset), C, "offset") : nullptr;
+  const float eps = pf(P::kEpsilon);
   std::vector<float> a(C), b(C), m(C);
   for (int64_t c = 0; c < C; ++c) {
     a[c] = (scale ? scale[c] : 1.f) / std::sqrt(var[c] + eps);

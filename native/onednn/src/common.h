@@ -8,9 +8,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "params.h"
+
 namespace odnn {
 
-// Parameters of the current call, written by JS into a Float64Array shared with the addon.
+// Parameters of the current call, written by JS into a Float64Array shared with the addon: slot 0
+// holds how many values JS wrote, the kernel's own values follow. The layouts and their slot names
+// are generated from lib/backend/onednn/params.ts into params.h.
 extern double* g_params;
 extern size_t g_params_len;
 
@@ -21,14 +25,16 @@ extern size_t g_heap_len;
 // Number of OpenMP threads the addon (and oneDNN) use; fixed at init.
 int threads();
 
-inline int64_t pi(int i) {
-  if (static_cast<size_t>(i) >= g_params_len) throw std::runtime_error("parameter index out of range");
-  return static_cast<int64_t>(g_params[i]);
+// The value in slot i as JS wrote it. JS clears the block (NaN) before each call, so a value the
+// kernel's TypeScript side forgot to write is reported here instead of reading an earlier call's.
+inline double pd(int i) {
+  if (i < 1 || static_cast<size_t>(i) >= g_params_len) throw std::runtime_error("parameter index out of range");
+  const double v = g_params[i];
+  if (v != v) throw std::runtime_error("parameter " + std::to_string(i) + " was not written");
+  return v;
 }
-inline float pf(int i) {
-  if (static_cast<size_t>(i) >= g_params_len) throw std::runtime_error("parameter index out of range");
-  return static_cast<float>(g_params[i]);
-}
+inline int64_t pi(int i) { return static_cast<int64_t>(pd(i)); }
+inline float pf(int i) { return static_cast<float>(pd(i)); }
 
 // A pointer into the wasm heap for `count` elements of T at byte offset `off`, bounds-checked.
 template <class T>
@@ -41,24 +47,10 @@ T* heap(int64_t off, int64_t count, const char* what) {
   return reinterpret_cast<T*>(g_heap + off);
 }
 
-// Kernels, each reading its parameters from g_params (layouts documented in each file and
-// mirrored in lib/backend/onednn/params.ts).
-void conv2d();
-void matmul();
-void pool2d();
-void binary();
-void unary();
-void reduce();
-void add_n();
-void copy();
-void tile();
-void batchnorm();
-void pad();
-void adam();
-void dropout_mask();
-void softmax();
-void argminmax();
-void select();
+// Kernels, each reading its parameters from g_params by the names in params.h.
+#define ODNN_DECLARE_KERNEL(js_name, cc_name) void cc_name();
+ODNN_KERNELS(ODNN_DECLARE_KERNEL)
+#undef ODNN_DECLARE_KERNEL
 
 // Primitive/engine setup (dnnl_ops.cc).
 void dnnl_init(int threads);

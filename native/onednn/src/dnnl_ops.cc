@@ -53,18 +53,18 @@ dnnl::engine& eng() {
   return *g_engine;
 }
 
-// Activation codes shared with JS: 0 none, 1 relu, 2 relu6, 3 elu, 4 leakyrelu, 5 sigmoid.
+// A fused activation (params.h `activation` codes) as a oneDNN post-op.
 dnnl::primitive_attr activation_attr(int act, float alpha) {
   dnnl::primitive_attr attr;
-  if (act == 0) return attr;
+  if (act == activation::kLinear) return attr;
   dnnl::post_ops po;
   using dnnl::algorithm;
   switch (act) {
-    case 1: compat::append_eltwise(po, algorithm::eltwise_relu, 0.f, 0.f); break;
-    case 2: compat::append_eltwise(po, algorithm::eltwise_clip, 0.f, 6.f); break;
-    case 3: compat::append_eltwise(po, algorithm::eltwise_elu, 1.f, 0.f); break;
-    case 4: compat::append_eltwise(po, algorithm::eltwise_relu, alpha, 0.f); break;
-    case 5: compat::append_eltwise(po, algorithm::eltwise_logistic, 0.f, 0.f); break;
+    case activation::kRelu: compat::append_eltwise(po, algorithm::eltwise_relu, 0.f, 0.f); break;
+    case activation::kRelu6: compat::append_eltwise(po, algorithm::eltwise_clip, 0.f, 6.f); break;
+    case activation::kElu: compat::append_eltwise(po, algorithm::eltwise_elu, 1.f, 0.f); break;
+    case activation::kLeakyrelu: compat::append_eltwise(po, algorithm::eltwise_relu, alpha, 0.f); break;
+    case activation::kSigmoid: compat::append_eltwise(po, algorithm::eltwise_logistic, 0.f, 0.f); break;
     default: throw std::runtime_error("unknown activation code " + std::to_string(act));
   }
   attr.set_post_ops(po);
@@ -72,14 +72,8 @@ dnnl::primitive_attr activation_attr(int act, float alpha) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Convolution.
-//
-// Parameters: [0] kind (0 forward, 1 backward data, 2 backward weights), [1] x offset (source,
-// or its gradient for kind 1), [2] w offset (HWIO filter, or its gradient for kind 2), [3] y
-// offset (output, or its gradient for kinds 1-2), [4] bias offset or -1 (forward: bias added;
-// backward weights: bias gradient written), [5..8] N H W C, [9..11] KH KW O, [12..13] OH OW,
-// [14..15] stride h w, [16..17] dilation h w (1 = none), [18..21] pad top left bottom right,
-// [22] activation code (forward only), [23] activation alpha.
+// Convolution: forward, backward data or backward weights (parameters: params::conv2d).
+// Primitives are cached under a key of the kind and every shape parameter.
 
 struct ConvEntry {
   dnnl::primitive prim;
@@ -113,16 +107,17 @@ ConvEntry& conv_entry(const std::vector<int64_t>& k) {
   memory::dims strides{sh, sw}, dil{dh - 1, dw - 1}, padl{pt, pl}, padr{pb, pr};
 
   auto entry = std::make_unique<ConvEntry>();
-  auto fwd = compat::conv_fwd(e, src_md, wei_any, kind == 0 ? bias_md : memory::desc(), dst_md,
+  const bool forward = kind == conv_kind::kForward;
+  auto fwd = compat::conv_fwd(e, src_md, wei_any, forward ? bias_md : memory::desc(), dst_md,
                               strides, dil, padl, padr,
-                              kind == 0 ? activation_attr(static_cast<int>(act), alpha)
+                              forward ? activation_attr(static_cast<int>(act), alpha)
                                         : dnnl::primitive_attr());
   memory::desc prim_w;
-  if (kind == 0) {
+  if (forward) {
     entry->prim = dnnl::convolution_forward(fwd);
     prim_w = fwd.weights_desc();
     g_last_impl = fwd.impl_info_str();
-  } else if (kind == 1) {
+  } else if (kind == conv_kind::kBackwardData) {
     auto bwd = compat::conv_bwd_data(e, src_md, wei_any, dst_md, strides, dil, padl, padr, fwd);
     entry->prim = dnnl::convolution_backward_data(bwd);
     prim_w = bwd.weights_desc();
@@ -141,7 +136,7 @@ ConvEntry& conv_entry(const std::vector<int64_t>& k) {
   entry->reorder = !(prim_w == wei_user_md);
   if (entry->reorder) {
     entry->wei_prim = memory(prim_w, e);  // owned scratch in oneDNN's layout
-    entry->w_reorder = kind == 2 ? dnnl::reorder(entry->wei_prim, entry->wei_user)
+    entry->w_reorder = kind == conv_kind::kBackwardFilter ? dnnl::reorder(entry->wei_prim, entry->wei_user)
                                  : dnnl::reorder(entry->wei_user, entry->wei_prim);
   }
   auto& ref = *entry;
@@ -152,23 +147,27 @@ ConvEntry& conv_entry(const std::vector<int64_t>& k) {
 }  // namespace
 
 void conv2d() {
-  const int64_t kind = pi(0);
-  if (kind < 0 || kind > 2) throw std::runtime_error("conv2d: unknown kind");
-  const int64_t bias_off = pi(4);
+  namespace P = params::conv2d;
+  const int64_t kind = pi(P::kKind);
+  if (kind < conv_kind::kForward || kind > conv_kind::kBackwardFilter) throw std::runtime_error("conv2d: unknown kind");
+  const bool forward = kind == conv_kind::kForward;
+  const int64_t bias_off = pi(P::kBias);
+  // The key's order is what conv_entry reads back.
   std::vector<int64_t> key{kind};
-  for (int i = 5; i <= 21; ++i) key.push_back(pi(i));
-  key.push_back(kind == 0 ? pi(22) : 0);
+  for (int i = P::kBatch; i <= P::kPadRight; ++i) key.push_back(pi(i));
+  key.push_back(forward ? pi(P::kActivation) : 0);
   key.push_back(bias_off >= 0 ? 1 : 0);
-  key.push_back(kind == 0 ? static_cast<int64_t>(g_params[23] * 1e6) : 0);
-  const int64_t N = key[1], H = key[2], W = key[3], C = key[4], KH = key[5], KW = key[6],
-                O = key[7], OH = key[8], OW = key[9];
+  key.push_back(forward ? static_cast<int64_t>(pd(P::kAlpha) * 1e6) : 0);
+  const int64_t N = pi(P::kBatch), H = pi(P::kInHeight), W = pi(P::kInWidth), C = pi(P::kInChannels),
+                KH = pi(P::kFilterHeight), KW = pi(P::kFilterWidth), O = pi(P::kOutChannels),
+                OH = pi(P::kOutHeight), OW = pi(P::kOutWidth);
   const int nthr = threads_for(2.0 * N * OH * OW * O * C * KH * KW);
   key.push_back(nthr);
   ConvEntry& c = conv_entry(key);
   ThreadScope scope(nthr);
-  float* x = heap<float>(pi(1), N * H * W * C, "x");
-  float* w = heap<float>(pi(2), KH * KW * C * O, "filter");
-  float* y = heap<float>(pi(3), N * OH * OW * O, "y");
+  float* x = heap<float>(pi(P::kX), N * H * W * C, "x");
+  float* w = heap<float>(pi(P::kFilter), KH * KW * C * O, "filter");
+  float* y = heap<float>(pi(P::kY), N * OH * OW * O, "y");
   float* b = bias_off >= 0 ? heap<float>(bias_off, O, "bias") : nullptr;
   c.src.set_data_handle(x);
   c.dst.set_data_handle(y);
@@ -176,13 +175,13 @@ void conv2d() {
   if (b) c.bias.set_data_handle(b);
   auto& s = *g_stream;
   memory& wei = c.reorder ? c.wei_prim : c.wei_user;
-  if (kind == 0) {
+  if (forward) {
     if (c.reorder) c.w_reorder.execute(s, c.wei_user, c.wei_prim);
     std::unordered_map<int, memory> args{
         {DNNL_ARG_SRC, c.src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DST, c.dst}};
     if (b) args.emplace(DNNL_ARG_BIAS, c.bias);
     c.prim.execute(s, args);
-  } else if (kind == 1) {
+  } else if (kind == conv_kind::kBackwardData) {
     if (c.reorder) c.w_reorder.execute(s, c.wei_user, c.wei_prim);
     c.prim.execute(s, {{DNNL_ARG_DIFF_SRC, c.src}, {DNNL_ARG_WEIGHTS, wei},
                        {DNNL_ARG_DIFF_DST, c.dst}});
@@ -197,11 +196,7 @@ void conv2d() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Matrix multiplication C[b] = act(op(A[b]) x op(B[b]) + bias).
-//
-// Parameters: [0] A offset, [1] B offset, [2] bias offset or -1 (length N), [3] C offset,
-// [4] batch of A, [5] batch of B (each equal to the other or 1), [6..8] M K N,
-// [9] transpose A, [10] transpose B, [11] activation code, [12] activation alpha.
+// Matrix multiplication C[b] = act(op(A[b]) x op(B[b]) + bias) (parameters: params::matmul).
 
 namespace {
 
@@ -215,10 +210,11 @@ std::map<std::vector<int64_t>, std::unique_ptr<MatmulEntry>> g_mm_cache;
 }  // namespace
 
 void matmul() {
-  const int64_t bias_off = pi(2);
-  const int64_t BA = pi(4), BB = pi(5), M = pi(6), K = pi(7), N = pi(8), ta = pi(9), tb = pi(10),
-                act = pi(11);
-  const int64_t alpha_key = static_cast<int64_t>(g_params[12] * 1e6);
+  namespace P = params::matmul;
+  const int64_t bias_off = pi(P::kBias);
+  const int64_t BA = pi(P::kBatchA), BB = pi(P::kBatchB), M = pi(P::kM), K = pi(P::kK), N = pi(P::kN),
+                ta = pi(P::kTransposeA), tb = pi(P::kTransposeB), act = pi(P::kActivation);
+  const int64_t alpha_key = static_cast<int64_t>(pd(P::kAlpha) * 1e6);
   if (!(BA == BB || BA == 1 || BB == 1)) throw std::runtime_error("matmul: batch mismatch");
   const int64_t B = BA > BB ? BA : BB;
   const int nthr = threads_for(2.0 * B * M * N * K);
@@ -237,7 +233,7 @@ void matmul() {
     memory::desc bias_md = bias_off >= 0 ? memory::desc({1, 1, N}, dt::f32, memory::dims{N, N, 1})
                                          : memory::desc();
     auto pd = compat::matmul(e, a_md, b_md, bias_md, c_md,
-                             activation_attr(static_cast<int>(act), pf(12)));
+                             activation_attr(static_cast<int>(act), pf(P::kAlpha)));
     g_last_impl = pd.impl_info_str();
     auto entry = std::make_unique<MatmulEntry>();
     entry->prim = dnnl::matmul(pd);
@@ -248,9 +244,9 @@ void matmul() {
     it = g_mm_cache.emplace(key, std::move(entry)).first;
   }
   MatmulEntry& m = *it->second;
-  m.a.set_data_handle(heap<float>(pi(0), BA * M * K, "a"));
-  m.b.set_data_handle(heap<float>(pi(1), BB * K * N, "b"));
-  m.c.set_data_handle(heap<float>(pi(3), B * M * N, "c"));
+  m.a.set_data_handle(heap<float>(pi(P::kA), BA * M * K, "a"));
+  m.b.set_data_handle(heap<float>(pi(P::kB), BB * K * N, "b"));
+  m.c.set_data_handle(heap<float>(pi(P::kOut), B * M * N, "c"));
   std::unordered_map<int, memory> args{
       {DNNL_ARG_SRC, m.a}, {DNNL_ARG_WEIGHTS, m.b}, {DNNL_ARG_DST, m.c}};
   if (bias_off >= 0) {

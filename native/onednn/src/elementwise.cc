@@ -1,8 +1,7 @@
 // Element-wise kernels over float32 tensors in the wasm heap: binary ops with broadcasting,
-// unary ops, AddN and copies. Memory-bound, so the gain over wasm comes from wider vectors
+// unary ops, AddN and Select. Memory-bound, so the gain over wasm comes from wider vectors
 // and from using every core.
 #include <cmath>
-#include <cstring>
 #include <stdexcept>
 
 #include "common.h"
@@ -15,11 +14,7 @@ namespace {
 constexpr int64_t kGrain = 1 << 15;  // elements a thread should get before splitting pays
 
 // ---- binary -------------------------------------------------------------------------------
-// Op codes shared with JS (params.ts BinaryOp).
-enum BinaryOp {
-  kAdd = 0, kSub, kMul, kDiv, kMax, kMin, kSqDiff, kPow,
-  kGreater, kGreaterEqual, kLess, kLessEqual, kEqual, kNotEqual, kLogicalAnd, kLogicalOr
-};
+// Op codes: params.h binary_op.
 
 struct Add { static float f(float a, float b) { return a + b; } };
 struct Sub { static float f(float a, float b) { return a - b; } };
@@ -28,7 +23,6 @@ struct Div { static float f(float a, float b) { return a / b; } };
 struct Max { static float f(float a, float b) { return (a > b || a != a) ? a : b; } };
 struct Min { static float f(float a, float b) { return (a < b || a != a) ? a : b; } };
 struct SqDiff { static float f(float a, float b) { return (a - b) * (a - b); } };
-struct Pow { static float f(float a, float b) { return std::pow(a, b); } };
 struct Gt { static uint8_t f(float a, float b) { return a > b; } };
 struct Ge { static uint8_t f(float a, float b) { return a >= b; } };
 struct Lt { static uint8_t f(float a, float b) { return a < b; } };
@@ -118,11 +112,7 @@ int64_t span(const int64_t* d, const int64_t* s) {
   return hi + 1;
 }
 
-// ---- unary --------------------------------------------------------------------------------
-enum UnaryOp {
-  kRelu = 0, kRelu6, kStep, kSqrt, kRsqrt, kSquare, kExp, kLog, kNeg, kAbs, kSigmoid, kTanh,
-  kReciprocal, kElu, kLeakyRelu, kSign, kClip, kLinear
-};
+// ---- unary (op codes: params.h unary_op) --------------------------------------------------
 
 template <class F>
 __attribute__((noinline)) void map_run(const float* __restrict x, float* __restrict o, int64_t n, F f) {
@@ -152,30 +142,31 @@ __attribute__((noinline)) void add_into(const float* __restrict x, float* __rest
 
 }  // namespace
 
-// Parameters: [0] op, [1] a offset, [2] b offset, [3] out offset, [4..7] output dims (collapsed
-// to 4), [8..11] strides of a along them (elements, 0 = broadcast), [12..15] strides of b.
+// Binary op with broadcasting (parameters: params::binary).
 void binary() {
-  const int op = static_cast<int>(pi(0));
+  namespace P = params::binary;
+  using namespace binary_op;
+  const int op = static_cast<int>(pi(P::kOp));
   int64_t d[4], sa[4], sb[4];
   for (int i = 0; i < 4; ++i) {
-    d[i] = pi(4 + i);
-    sa[i] = pi(8 + i);
-    sb[i] = pi(12 + i);
+    d[i] = pi(P::kDims + i);
+    sa[i] = pi(P::kStridesA + i);
+    sb[i] = pi(P::kStridesB + i);
     if (d[i] < 1) throw std::runtime_error("binary: empty dimension");
     if (i == 3 && (sa[i] > 1 || sb[i] > 1)) throw std::runtime_error("binary: inner stride > 1");
   }
   const int64_t total = d[0] * d[1] * d[2] * d[3];
   if (op == kLogicalAnd || op == kLogicalOr) {  // bool inputs and output
-    const uint8_t* a = heap<uint8_t>(pi(1), span(d, sa), "a");
-    const uint8_t* b = heap<uint8_t>(pi(2), span(d, sb), "b");
-    uint8_t* o = heap<uint8_t>(pi(3), total, "out");
+    const uint8_t* a = heap<uint8_t>(pi(P::kA), span(d, sa), "a");
+    const uint8_t* b = heap<uint8_t>(pi(P::kB), span(d, sb), "b");
+    uint8_t* o = heap<uint8_t>(pi(P::kOut), total, "out");
     if (op == kLogicalAnd) return binary_nd<And>(a, b, o, d, sa, sb);
     return binary_nd<Or>(a, b, o, d, sa, sb);
   }
-  const float* a = heap<float>(pi(1), span(d, sa), "a");
-  const float* b = heap<float>(pi(2), span(d, sb), "b");
+  const float* a = heap<float>(pi(P::kA), span(d, sa), "a");
+  const float* b = heap<float>(pi(P::kB), span(d, sb), "b");
   if (op >= kGreater) {
-    uint8_t* o = heap<uint8_t>(pi(3), total, "out");
+    uint8_t* o = heap<uint8_t>(pi(P::kOut), total, "out");
     switch (op) {
       case kGreater: return binary_nd<Gt>(a, b, o, d, sa, sb);
       case kGreaterEqual: return binary_nd<Ge>(a, b, o, d, sa, sb);
@@ -186,33 +177,33 @@ void binary() {
     }
     throw std::runtime_error("binary: unknown op");
   }
-  float* o = heap<float>(pi(3), total, "out");
+  float* o = heap<float>(pi(P::kOut), total, "out");
   switch (op) {
     case kAdd: return binary_nd<Add>(a, b, o, d, sa, sb);
     case kSub: return binary_nd<Sub>(a, b, o, d, sa, sb);
-    case kMul: return binary_nd<Mul>(a, b, o, d, sa, sb);
-    case kDiv: return binary_nd<Div>(a, b, o, d, sa, sb);
-    case kMax: return binary_nd<Max>(a, b, o, d, sa, sb);
-    case kMin: return binary_nd<Min>(a, b, o, d, sa, sb);
-    case kSqDiff: return binary_nd<SqDiff>(a, b, o, d, sa, sb);
-    case kPow: return binary_nd<Pow>(a, b, o, d, sa, sb);
+    case kMultiply: return binary_nd<Mul>(a, b, o, d, sa, sb);
+    case kRealDiv: return binary_nd<Div>(a, b, o, d, sa, sb);
+    case kMaximum: return binary_nd<Max>(a, b, o, d, sa, sb);
+    case kMinimum: return binary_nd<Min>(a, b, o, d, sa, sb);
+    case kSquaredDifference: return binary_nd<SqDiff>(a, b, o, d, sa, sb);
   }
   throw std::runtime_error("binary: unknown op");
 }
 
-// Parameters: [0] op, [1] x offset, [2] out offset, [3] n, [4] alpha, [5] beta.
-// x is float32 except for op kLinear with [6] = 1, where x is bool (uint8) and is cast.
+// Unary map over float32, or the bool-to-float32 cast (parameters: params::unary).
 void unary() {
-  const int op = static_cast<int>(pi(0));
-  const int64_t n = pi(3);
-  const float alpha = pf(4), beta = pf(5);
-  float* o = heap<float>(pi(2), n, "out");
-  if (op == kLinear && pi(6) == 1) {
-    const uint8_t* x = heap<uint8_t>(pi(1), n, "x");
+  namespace P = params::unary;
+  using namespace unary_op;
+  const int op = static_cast<int>(pi(P::kOp));
+  const int64_t n = pi(P::kN);
+  const float alpha = pf(P::kAlpha), beta = pf(P::kBeta);
+  float* o = heap<float>(pi(P::kOut), n, "out");
+  if (op == kBoolToFloat) {
+    const uint8_t* x = heap<uint8_t>(pi(P::kX), n, "x");
     parallel_chunks(n, kGrain, [&](int64_t s, int64_t e) { bool_to_float(x + s, o + s, e - s); });
     return;
   }
-  const float* x = heap<float>(pi(1), n, "x");
+  const float* x = heap<float>(pi(P::kX), n, "x");
   switch (op) {
     case kRelu: return map1(x, o, n, [](float v) { return v < 0.f ? 0.f : v; });
     case kRelu6:
@@ -230,62 +221,47 @@ void unary() {
     case kLog: return map1(x, o, n, [](float v) { return std::log(v); });
     case kNeg: return map1(x, o, n, [](float v) { return -v; });
     case kAbs: return map1(x, o, n, [](float v) { return std::fabs(v); });
-    case kSigmoid: return map1(x, o, n, [](float v) { return 1.f / (1.f + std::exp(-v)); });
-    case kTanh: return map1(x, o, n, [](float v) { return std::tanh(v); });
     case kReciprocal: return map1(x, o, n, [](float v) { return 1.f / v; });
-    case kElu: return map1(x, o, n, [](float v) { return v >= 0.f ? v : std::expm1(v); });
     case kLeakyRelu:
       return map1(x, o, n, [alpha](float v) {
         const float m = alpha * v;  // computed unconditionally so the select needs no branch
         return v < 0.f ? m : v;
       });
-    case kSign:
-      return map1(x, o, n, [](float v) { return v > 0.f ? 1.f : (v < 0.f ? -1.f : 0.f); });
-    case kClip:
+    case kClipByValue:
       return map1(x, o, n, [alpha, beta](float v) {
         const float t = v < alpha ? alpha : v;  // NaN passes through both tests
         return t > beta ? beta : t;
       });
-    case kLinear: return map1(x, o, n, [alpha, beta](float v) { return alpha * v + beta; });
   }
   throw std::runtime_error("unary: unknown op");
 }
 
-// Parameters: [0] out offset, [1] n, [2] k, [3..3+k) input offsets (float32, n each).
+// Sum of up to 64 float32 tensors of n elements each (parameters: params::add_n).
 void add_n() {
-  const int64_t n = pi(1), k = pi(2);
-  if (k < 1 || k > 64) throw std::runtime_error("addN: between 1 and 64 inputs");
-  float* o = heap<float>(pi(0), n, "out");
-  const float* in[64];
-  for (int64_t j = 0; j < k; ++j) in[j] = heap<float>(pi(3 + static_cast<int>(j)), n, "input");
+  namespace P = params::add_n;
+  const int64_t n = pi(P::kN), k = pi(P::kCount);
+  if (k < 1 || k > P::kInputsSlots) throw std::runtime_error("addN: between 1 and 64 inputs");
+  float* o = heap<float>(pi(P::kOut), n, "out");
+  const float* in[P::kInputsSlots];
+  for (int64_t j = 0; j < k; ++j) in[j] = heap<float>(pi(P::kInputs + static_cast<int>(j)), n, "input");
   parallel_chunks(n, kGrain, [&](int64_t s, int64_t e) {
     copy_floats(in[0] + s, o + s, e - s);
     for (int64_t j = 1; j < k; ++j) add_into(in[j] + s, o + s, e - s);
   });
 }
 
-// Parameters: [0] condition offset (bool), [1] t offset, [2] e offset, [3] out offset, [4] n
-// (elements of t), [5] elements per condition value (1 when the condition has t's shape).
-// 4-byte elements (float32 or int32) are copied as bits.
+// condition ? t : e for 4-byte elements (float32 or int32), copied as bits (parameters:
+// params::select).
 void select() {
-  const int64_t n = pi(4), per = pi(5);
+  namespace P = params::select;
+  const int64_t n = pi(P::kN), per = pi(P::kPerCondition);
   if (n < 1 || per < 1 || n % per != 0) throw std::runtime_error("select: bad shape");
-  const uint8_t* c = heap<uint8_t>(pi(0), n / per, "condition");
-  const uint32_t* t = heap<uint32_t>(pi(1), n, "t");
-  const uint32_t* e = heap<uint32_t>(pi(2), n, "e");
-  uint32_t* o = heap<uint32_t>(pi(3), n, "out");
+  const uint8_t* c = heap<uint8_t>(pi(P::kCondition), n / per, "condition");
+  const uint32_t* t = heap<uint32_t>(pi(P::kT), n, "t");
+  const uint32_t* e = heap<uint32_t>(pi(P::kE), n, "e");
+  uint32_t* o = heap<uint32_t>(pi(P::kOut), n, "out");
   parallel_chunks(n, kGrain, [&](int64_t s, int64_t end) {
     for (int64_t i = s; i < end; ++i) o[i] = c[i / per] ? t[i] : e[i];
-  });
-}
-
-// Parameters: [0] source offset, [1] destination offset, [2] bytes.
-void copy() {
-  const int64_t bytes = pi(2);
-  const uint8_t* src = heap<uint8_t>(pi(0), bytes, "source");
-  uint8_t* dst = heap<uint8_t>(pi(1), bytes, "destination");
-  parallel_chunks(bytes, int64_t{1} << 18, [&](int64_t s, int64_t e) {
-    std::memcpy(dst + s, src + s, static_cast<size_t>(e - s));
   });
 }
 

@@ -32,37 +32,38 @@ __attribute__((noinline)) void adam_run(const float* __restrict w, const float* 
 
 }  // namespace
 
-// Parameters: [0..3] value, gradient, m, v offsets; [4..6] new value, m, v offsets; [7] n;
-// [8] beta1, [9] beta2, [10] 1-beta1 (float32-rounded), [11] 1-beta2 (float32-rounded),
-// [12] learningRate / (1 - beta1^t), [13] 1 / sqrt(1 - beta2^t), [14] epsilon.
+// One Adam step over a variable (parameters: params::adam, the scalars in double).
 void adam() {
-  const int64_t n = pi(7);
+  namespace P = params::adam;
+  const int64_t n = pi(P::kN);
   if (n < 1) throw std::runtime_error("adam: empty variable");
-  const float* w = heap<float>(pi(0), n, "value");
-  const float* g = heap<float>(pi(1), n, "gradient");
-  const float* m = heap<float>(pi(2), n, "m");
-  const float* v = heap<float>(pi(3), n, "v");
-  float* wo = heap<float>(pi(4), n, "new value");
-  float* mo = heap<float>(pi(5), n, "new m");
-  float* vo = heap<float>(pi(6), n, "new v");
-  const double beta1 = g_params[8], beta2 = g_params[9], c1 = g_params[10], c2 = g_params[11],
-               step = g_params[12], inv = g_params[13], eps = g_params[14];
+  const float* w = heap<float>(pi(P::kValue), n, "value");
+  const float* g = heap<float>(pi(P::kGradient), n, "gradient");
+  const float* m = heap<float>(pi(P::kM), n, "m");
+  const float* v = heap<float>(pi(P::kV), n, "v");
+  float* wo = heap<float>(pi(P::kNewValue), n, "new value");
+  float* mo = heap<float>(pi(P::kNewM), n, "new m");
+  float* vo = heap<float>(pi(P::kNewV), n, "new v");
+  const double beta1 = pd(P::kBeta1), beta2 = pd(P::kBeta2), c1 = pd(P::kOneMinusBeta1),
+               c2 = pd(P::kOneMinusBeta2), step = pd(P::kStepSize), inv = pd(P::kInvSqrtBias2),
+               eps = pd(P::kEpsilon);
   parallel_chunks(n, 1 << 14, [&](int64_t s, int64_t e) {
     adam_run(w + s, g + s, m + s, v + s, wo + s, mo + s, vo + s, e - s, beta1, beta2, c1, c2, step,
              inv, eps);
   });
 }
 
-// Parameters: [0] out offset, [1] n, [2] threshold (0..65536), [3] keep value, [4] seed (int32,
-// non-zero). Each xorshift32 step yields two 16-bit draws; an element is kept (set to `keep`)
-// when its draw is >= threshold, else 0. Sequential: the stream is defined one step at a time.
+// Parameters: params::dropout_mask. Each xorshift32 step yields two 16-bit draws; an element is
+// kept (set to `keep`) when its draw is >= threshold, else 0. Sequential: the stream is defined
+// one step at a time.
 void dropout_mask() {
-  const int64_t n = pi(1);
+  namespace P = params::dropout_mask;
+  const int64_t n = pi(P::kN);
   if (n < 1) throw std::runtime_error("dropout: empty shape");
-  float* out = heap<float>(pi(0), n, "out");
-  const uint32_t threshold = static_cast<uint32_t>(pi(2));
-  const float keep = pf(3);
-  uint32_t s = static_cast<uint32_t>(static_cast<int32_t>(pi(4)));
+  float* out = heap<float>(pi(P::kOut), n, "out");
+  const uint32_t threshold = static_cast<uint32_t>(pi(P::kThreshold));
+  const float keep = pf(P::kKeep);
+  uint32_t s = static_cast<uint32_t>(static_cast<int32_t>(pi(P::kSeed)));
   int64_t i = 0;
   for (; i + 1 < n; i += 2) {
     s ^= s << 13;

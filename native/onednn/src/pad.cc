@@ -9,26 +9,26 @@
 
 namespace odnn {
 
-// Parameters: [0] x offset, [1] out offset, [2] rank (1..6), [3] constant, [4..9] x shape,
-// [10..15] padding before each axis, [16..21] padding after each axis.
+// Constant padding, rank 1..6 (parameters: params::pad; `rank` entries of shape, before, after).
 void pad() {
-  const int64_t rank = pi(2);
-  if (rank < 1 || rank > 6) throw std::runtime_error("pad: rank must be 1..6");
-  const float value = pf(3);
-  int64_t xs[6], before[6], os[6];
+  namespace P = params::pad;
+  const int64_t rank = pi(P::kRank);
+  if (rank < 1 || rank > P::kShapeSlots) throw std::runtime_error("pad: rank must be 1..6");
+  const float value = pf(P::kValue);
+  int64_t xs[P::kShapeSlots], before[P::kShapeSlots], os[P::kShapeSlots];
   int64_t xsize = 1, osize = 1;
   for (int i = 0; i < rank; ++i) {
-    xs[i] = pi(4 + i);
-    before[i] = pi(10 + i);
-    const int64_t after = pi(16 + i);
+    xs[i] = pi(P::kShape + i);
+    before[i] = pi(P::kBefore + i);
+    const int64_t after = pi(P::kAfter + i);
     if (xs[i] < 1 || before[i] < 0 || after < 0) throw std::runtime_error("pad: bad shape or padding");
     os[i] = before[i] + xs[i] + after;
     xsize *= xs[i];
     osize *= os[i];
   }
-  const float* x = heap<float>(pi(0), xsize, "x");
-  float* out = heap<float>(pi(1), osize, "out");
-  int64_t xstride[6];
+  const float* x = heap<float>(pi(P::kX), xsize, "x");
+  float* out = heap<float>(pi(P::kOut), osize, "out");
+  int64_t xstride[P::kShapeSlots];
   xstride[rank - 1] = 1;
   for (int64_t i = rank - 2; i >= 0; --i) xstride[i] = xstride[i + 1] * xs[i + 1];
   const int64_t orow = os[rank - 1], inner = xs[rank - 1], lead = before[rank - 1];

@@ -177,20 +177,21 @@ void max_backward(const PoolShape& p, const float* dy, const float* x, float* dx
 
 }  // namespace
 
-// Parameters: [0] mode (0 max forward, 1 max backward), [1] x offset, [2] y offset (output for
-// mode 0, output gradient for mode 1), [3] dx offset (mode 1), [4..7] N H W C, [8..9] KH KW,
-// [10..11] OH OW, [12..13] stride h w, [14..15] pad top left.
+// Max pooling forward, or its gradient (parameters: params::pool2d).
 void pool2d() {
-  const int mode = static_cast<int>(pi(0));
-  PoolShape p{pi(4), pi(5), pi(6), pi(7), pi(8), pi(9), pi(10), pi(11), pi(12), pi(13), pi(14), pi(15)};
+  namespace P = params::pool2d;
+  const int mode = static_cast<int>(pi(P::kMode));
+  PoolShape p{pi(P::kBatch),        pi(P::kInHeight),     pi(P::kInWidth),   pi(P::kChannels),
+              pi(P::kFilterHeight), pi(P::kFilterWidth),  pi(P::kOutHeight), pi(P::kOutWidth),
+              pi(P::kStrideHeight), pi(P::kStrideWidth),  pi(P::kPadTop),    pi(P::kPadLeft)};
   if (p.N < 1 || p.H < 1 || p.W < 1 || p.C < 1 || p.OH < 1 || p.OW < 1 || p.sh < 1 || p.sw < 1)
     throw std::runtime_error("pool2d: empty or invalid shape");
-  const float* x = heap<float>(pi(1), p.N * p.H * p.W * p.C, "x");
-  if (mode == 0) {
-    max_forward(p, x, heap<float>(pi(2), p.N * p.OH * p.OW * p.C, "y"));
-  } else if (mode == 1) {
-    max_backward(p, heap<float>(pi(2), p.N * p.OH * p.OW * p.C, "dy"), x,
-                 heap<float>(pi(3), p.N * p.H * p.W * p.C, "dx"));
+  const float* x = heap<float>(pi(P::kX), p.N * p.H * p.W * p.C, "x");
+  if (mode == pool_mode::kMaxForward) {
+    max_forward(p, x, heap<float>(pi(P::kY), p.N * p.OH * p.OW * p.C, "y"));
+  } else if (mode == pool_mode::kMaxBackward) {
+    max_backward(p, heap<float>(pi(P::kY), p.N * p.OH * p.OW * p.C, "dy"), x,
+                 heap<float>(pi(P::kDx), p.N * p.H * p.W * p.C, "dx"));
   } else {
     throw std::runtime_error("pool2d: unknown mode");
   }

@@ -14,7 +14,7 @@ namespace odnn {
 
 namespace {
 
-enum ReduceOp { kSum = 0, kMean, kMax, kMin };
+using namespace reduce_op;  // kSum, kMean, kMax, kMin (params.h)
 
 // Reduces rows [r0, r1) of block o into acc[inner]. Kept out of line: inlined into OpenMP
 // regions, GCC stops vectorising it.
@@ -159,7 +159,7 @@ bool try_column_sums(const float* x, float* out, int64_t R, double scale) {
 }
 
 template <int Op>
-void reduce_op(const float* x, float* out, int64_t outer, int64_t R, int64_t inner) {
+void reduce_by(const float* x, float* out, int64_t outer, int64_t R, int64_t inner) {
   if (inner == 1) return reduce_rows<Op>(x, out, outer, R);
   if ((Op == kSum || Op == kMean) && outer == 1) {
     const double scale = Op == kMean ? 1.0 / static_cast<double>(R) : 1.0;
@@ -176,19 +176,19 @@ void reduce_op(const float* x, float* out, int64_t outer, int64_t R, int64_t inn
 
 }  // namespace
 
-// Parameters: [0] op (0 sum, 1 mean, 2 max, 3 min), [1] x offset, [2] out offset, [3] outer,
-// [4] R (reduced length, >= 1), [5] inner.
+// Sum, mean, max or min of x as [outer, R, inner] over R (parameters: params::reduce).
 void reduce() {
-  const int op = static_cast<int>(pi(0));
-  const int64_t outer = pi(3), R = pi(4), inner = pi(5);
+  namespace P = params::reduce;
+  const int op = static_cast<int>(pi(P::kOp));
+  const int64_t outer = pi(P::kOuter), R = pi(P::kReduced), inner = pi(P::kInner);
   if (outer < 1 || R < 1 || inner < 1) throw std::runtime_error("reduce: empty dimension");
-  const float* x = heap<float>(pi(1), outer * R * inner, "x");
-  float* out = heap<float>(pi(2), outer * inner, "out");
+  const float* x = heap<float>(pi(P::kX), outer * R * inner, "x");
+  float* out = heap<float>(pi(P::kOut), outer * inner, "out");
   switch (op) {
-    case kSum: return reduce_op<kSum>(x, out, outer, R, inner);
-    case kMean: return reduce_op<kMean>(x, out, outer, R, inner);
-    case kMax: return reduce_op<kMax>(x, out, outer, R, inner);
-    case kMin: return reduce_op<kMin>(x, out, outer, R, inner);
+    case kSum: return reduce_by<kSum>(x, out, outer, R, inner);
+    case kMean: return reduce_by<kMean>(x, out, outer, R, inner);
+    case kMax: return reduce_by<kMax>(x, out, outer, R, inner);
+    case kMin: return reduce_by<kMin>(x, out, outer, R, inner);
   }
   throw std::runtime_error("reduce: unknown op");
 }

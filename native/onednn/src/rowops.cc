@@ -27,25 +27,27 @@ __attribute__((noinline)) void softmax_row(const float* __restrict x, float* __r
 
 }  // namespace
 
-// Parameters: [0] x offset, [1] out offset, [2] rows, [3] columns (the softmax axis).
+// Softmax of each row (parameters: params::softmax).
 void softmax() {
-  const int64_t rows = pi(2), cols = pi(3);
+  namespace P = params::softmax;
+  const int64_t rows = pi(P::kRows), cols = pi(P::kCols);
   if (rows < 1 || cols < 1) throw std::runtime_error("softmax: empty shape");
-  const float* x = heap<float>(pi(0), rows * cols, "logits");
-  float* y = heap<float>(pi(1), rows * cols, "out");
+  const float* x = heap<float>(pi(P::kX), rows * cols, "logits");
+  float* y = heap<float>(pi(P::kOut), rows * cols, "out");
   parallel_chunks(rows, std::max<int64_t>(1, (1 << 14) / cols), [&](int64_t s, int64_t e) {
     for (int64_t r = s; r < e; ++r) softmax_row(x + r * cols, y + r * cols, cols);
   });
 }
 
-// Parameters: [0] x offset, [1] out offset (int32), [2] outer, [3] R (the reduced axis),
-// [4] inner, [5] 0 arg-max, 1 arg-min. The first extreme index wins; NaN never wins (tfjs).
-void argminmax() {
-  const int64_t outer = pi(2), R = pi(3), inner = pi(4);
-  const bool min = pi(5) != 0;
+// Arg-max or arg-min of x as [outer, R, inner] over R (parameters: params::arg_min_max). The
+// first extreme index wins; NaN never wins (tfjs).
+void arg_min_max() {
+  namespace P = params::arg_min_max;
+  const int64_t outer = pi(P::kOuter), R = pi(P::kReduced), inner = pi(P::kInner);
+  const bool min = pi(P::kMin) != 0;
   if (outer < 1 || R < 1 || inner < 1) throw std::runtime_error("argmax: empty shape");
-  const float* x = heap<float>(pi(0), outer * R * inner, "x");
-  int32_t* out = heap<int32_t>(pi(1), outer * inner, "out");
+  const float* x = heap<float>(pi(P::kX), outer * R * inner, "x");
+  int32_t* out = heap<int32_t>(pi(P::kOut), outer * inner, "out");
   parallel_chunks(outer * inner, std::max<int64_t>(1, (1 << 14) / R), [&](int64_t s, int64_t e) {
     for (int64_t k = s; k < e; ++k) {
       const int64_t o = k / inner, i = k % inner;

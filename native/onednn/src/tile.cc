@@ -29,25 +29,25 @@ __attribute__((noinline)) void copy_row(const uint8_t* __restrict from, uint8_t*
 
 }  // namespace
 
-// Parameters: [0] x offset, [1] out offset, [2] element bytes, [3] rank (1..6),
-// [4..9] x shape, [10..15] repetitions (both left-aligned, `rank` entries used).
+// Tile of any element size, rank 1..6 (parameters: params::tile; `rank` entries of shape and reps).
 void tile() {
-  const int64_t bytes = pi(2), rank = pi(3);
-  if (rank < 1 || rank > 6 || bytes < 1) throw std::runtime_error("tile: rank must be 1..6");
-  int64_t xs[6], reps[6], os[6];
+  namespace P = params::tile;
+  const int64_t bytes = pi(P::kElementBytes), rank = pi(P::kRank);
+  if (rank < 1 || rank > P::kShapeSlots || bytes < 1) throw std::runtime_error("tile: rank must be 1..6");
+  int64_t xs[P::kShapeSlots], reps[P::kShapeSlots], os[P::kShapeSlots];
   int64_t xsize = 1, osize = 1;
   for (int i = 0; i < rank; ++i) {
-    xs[i] = pi(4 + i);
-    reps[i] = pi(10 + i);
+    xs[i] = pi(P::kShape + i);
+    reps[i] = pi(P::kReps + i);
     if (xs[i] < 1 || reps[i] < 1) throw std::runtime_error("tile: empty shape");
     os[i] = xs[i] * reps[i];
     xsize *= xs[i];
     osize *= os[i];
   }
-  const uint8_t* x = heap<uint8_t>(pi(0), xsize * bytes, "x");
-  uint8_t* out = heap<uint8_t>(pi(1), osize * bytes, "out");
+  const uint8_t* x = heap<uint8_t>(pi(P::kX), xsize * bytes, "x");
+  uint8_t* out = heap<uint8_t>(pi(P::kOut), osize * bytes, "out");
   // Element strides of x.
-  int64_t xstride[6];
+  int64_t xstride[P::kShapeSlots];
   xstride[rank - 1] = 1;
   for (int64_t i = rank - 2; i >= 0; --i) xstride[i] = xstride[i + 1] * xs[i + 1];
   const int64_t inner = xs[rank - 1], orow = os[rank - 1];

@@ -7,7 +7,7 @@
  * - Identity, as a shared reference instead of a copy (as the cpu backend does).
  */
 import * as tf from '@tensorflow/tfjs';
-import { StockKernels, WasmBackendLike, alloc, f32Offset, heapF32, release, sizeOf } from '../heap';
+import { StockKernels, WasmBackendLike, alloc, f32Offset, heapF32, release, shareData, sizeOf } from '../heap';
 
 /** Number of leading dimensions `axes` covers exactly (0 when they are not a leading run). */
 function leadingRun(axes: number[], rank: number): number {
@@ -191,8 +191,7 @@ export function identityConfig(stock: StockKernels): tf.KernelConfig {
       const { x } = inputs as { x: tf.TensorInfo };
       const be = backend as unknown as WasmBackendLike;
       if (x.dtype === 'string') return stock.run('Identity', be, { x });
-      be.dataIdMap.get(x.dataId).refCount++;
-      return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+      return shareData(be, x);
     },
   };
 }
