@@ -18,7 +18,7 @@ test("Jupyter's interrupt stops a training cell: the cell ends, the kernel goes 
     env: jupyter.jupyterEnv(),
     timeout: 600_000,
   });
-  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.status, 0, `${run.stderr}\n${run.stdout}`);
   const report = JSON.parse(run.stdout.trim().split("\n").pop()!);
   assert.equal(report.setup_status, "ok", report.setup_output);
   assert.ok(report.busy_cores_before > 0.5, `training was not running when interrupted (${report.busy_cores_before} cores busy)`);

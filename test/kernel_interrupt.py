@@ -95,7 +95,7 @@ class Cell:
         return self
 
     def output(self):
-        return "".join(texts(m) for m in self.messages)
+        return "\n".join(texts(m) for m in self.messages)
 
 
 def main():
