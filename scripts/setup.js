@@ -208,6 +208,10 @@ function stopJupyterWith(child) {
     setTimeout(() => child.kill("SIGKILL"), JUPYTER_STOP_SECONDS * 1000).unref();
   };
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => stop(signal));
+  // npm does not pass SIGTERM on to the script it runs: when `npm start` is killed, this process is orphaned
+  // (its parent changes), and that stops Jupyter too
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && stop("SIGTERM"), 500).unref();
   process.on("exit", () => child.exitCode === null && child.signalCode === null && child.kill("SIGKILL"));
   child.on("exit", (code) => process.exit(stoppedBy ? 128 + os.constants.signals[stoppedBy] : code ?? 0));
 }

@@ -68,7 +68,8 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     let output = "";
     npm.stdout.on("data", (chunk) => (output += chunk));
     npm.stderr.on("data", (chunk) => (output += chunk));
-    const exited = new Promise<number | null>((resolve) => npm.on("close", (code) => resolve(code)));
+    // "exit", not "close": Jupyter may hold npm's output pipes open after npm itself has ended
+    const exited = new Promise<number | null>((resolve) => npm.on("exit", (code) => resolve(code)));
     try {
       await until(() => output.includes(`127.0.0.1:${port}/`) || npm.exitCode !== null, "Jupyter to listen", 120_000);
       const servers = processesWith(marker, "--ip=127.0.0.1");
