@@ -5,6 +5,9 @@ Called by `npm run lessons` (lib/cli/lessons-command.ts), which chooses the note
 (FMNIST_PROFILE in the environment) and where executed copies go. For each notebook it prints one JSON
 line on stdout: {"lesson", "ok", "seconds", "output", "records"} on success, or
 {"lesson", "ok": false, "cell", "error"} at the first failing cell, and then stops with exit code 2.
+
+SIGINT or SIGTERM (the lesson command passes Ctrl-C on) stops the run: nbclient shuts the kernel down, the
+runner prints {"lesson", "ok": false, "stopped": true} and exits with 130, writing no notebook at all.
 """
 import argparse
 import json
@@ -14,7 +17,7 @@ import time
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 RESULT_MIME = "application/vnd.fmnist.result+json"
 
@@ -79,6 +82,10 @@ def main():
         started = time.time()
         try:
             client.execute()
+        except (DeadKernelError, KeyboardInterrupt):
+            # nbclient's own SIGINT/SIGTERM handler has shut the kernel down; a stopped run leaves every file as it was
+            print(json.dumps({"lesson": lesson, "ok": False, "stopped": True, "error": "stopped before the lesson ended"}), flush=True)
+            return 130
         except (CellExecutionError, CellTimeoutError) as error:
             cell, source = failing_cell(nb)
             message = str(error).strip().splitlines()

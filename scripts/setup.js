@@ -1,18 +1,25 @@
 #!/usr/bin/env node
 // One-command set-up for the course, safe to run again and again:
 //   node scripts/setup.js          install what is missing, build, register the kernel, check the data
-//   node scripts/setup.js --open   ... then start JupyterLab (or classic Notebook) on notebooks/
+//   node scripts/setup.js --open   ... then start JupyterLab (or classic Notebook) on notebooks/; other --options
+//                                  go to Jupyter (e.g. --port=8890 --no-browser); SIGINT/SIGTERM stop Jupyter too
 //   node scripts/setup.js --quiet  ... printing only what it changes (used by `npm test`)
 // Plain Node with no dependencies, because it runs before `npm ci` has installed anything.
 "use strict";
 const { spawnSync, spawn } = require("child_process");
 const fs = require("fs");
+const os = require("os");
 const path = require("path");
 
 const { ROOT, JUPYTER_DIR, findJupyterPython, jupyterEnv } = require("./jupyter-env");
+const SETUP_FLAGS = ["--quiet", "--open"];
 const args = new Set(process.argv.slice(2));
 const QUIET = args.has("--quiet");
 const OPEN = args.has("--open");
+/** Options for Jupyter itself, passed on by --open (`npm start -- --port=8890 --no-browser`). */
+const JUPYTER_OPTIONS = process.argv.slice(2).filter((arg) => !SETUP_FLAGS.includes(arg));
+/** How long Jupyter may take to stop its kernels and exit after SIGTERM before it is killed. */
+const JUPYTER_STOP_SECONDS = 10;
 
 /** Debian packages the course uses: Jupyter and nbclient (lessons), the data set, oneDNN and a compiler (fast kernels). */
 const DEBIAN_PACKAGES = [
@@ -176,12 +183,37 @@ function openJupyter() {
   const hasLab = spawnSync(python, ["-c", "import jupyterlab"], { stdio: "ignore" }).status === 0;
   const app = hasLab ? ["-m", "jupyterlab"] : ["-m", "notebook"];
   const env = jupyterEnv();
-  const jupyterArgs = [...app, "--ip=127.0.0.1", `--notebook-dir=${path.join(ROOT, "notebooks")}`];
+  const jupyterArgs = [...app, "--ip=127.0.0.1", `--notebook-dir=${path.join(ROOT, "notebooks")}`, ...JUPYTER_OPTIONS];
   // Jupyter refuses to start as root unless told; containers and CI machines often run as root.
   if (typeof process.getuid === "function" && process.getuid() === 0) jupyterArgs.push("--allow-root");
   say(`starting ${hasLab ? "JupyterLab" : "Jupyter Notebook"} on http://127.0.0.1 (the link with its token follows)`);
-  const child = spawn(python, jupyterArgs, { stdio: "inherit", env, cwd: ROOT });
-  child.on("exit", (code) => process.exit(code ?? 0));
+  // Jupyter gets its own process group, so that Ctrl-C reaches it only through stopJupyterWith (otherwise its
+  // first Ctrl-C asks "Shutdown this notebook server (y/[n])?" and npm's own copy of the signal answers nothing).
+  const child = spawn(python, jupyterArgs, { stdio: "inherit", env, cwd: ROOT, detached: true });
+  stopJupyterWith(child);
+}
+
+/**
+ * Ties Jupyter's life to this process: SIGINT, SIGTERM or SIGHUP here sends SIGTERM to Jupyter (which shuts its
+ * kernels down and exits), kills it if it is still there after JUPYTER_STOP_SECONDS, and exits with 128 + the
+ * signal's number once it is gone. When Jupyter exits by itself, so does this process, with its code.
+ */
+function stopJupyterWith(child) {
+  let stoppedBy = null;
+  const stop = (signal) => {
+    if (stoppedBy) return; // npm passes the terminal's Ctrl-C on as well: one stop is enough
+    stoppedBy = signal;
+    say(`${signal}: stopping Jupyter...`);
+    child.kill("SIGTERM");
+    setTimeout(() => child.kill("SIGKILL"), JUPYTER_STOP_SECONDS * 1000).unref();
+  };
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => stop(signal));
+  // npm does not pass SIGTERM on to the script it runs: when `npm start` is killed, this process is orphaned
+  // (its parent changes), and that stops Jupyter too
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && stop("SIGTERM"), 500).unref();
+  process.on("exit", () => child.exitCode === null && child.signalCode === null && child.kill("SIGKILL"));
+  child.on("exit", (code) => process.exit(stoppedBy ? 128 + os.constants.signals[stoppedBy] : code ?? 0));
 }
 
 function main() {

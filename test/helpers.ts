@@ -36,3 +36,12 @@ export function syntheticSet(count: number, seed = 1): ImageSet {
   }
   return new ImageSet(images, labels, "synthetic");
 }
+
+/** Waits (polling every 50 ms) until `condition` holds, or throws naming `what` after `timeoutMs`. */
+export async function until(condition: () => boolean, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { ImageSet } from "../data/dataset";
 import { createPreset, presetInfo } from "../models/presets";
 import { inputSpecOf, makeBatch } from "../train/batches";
+import { watchInterrupts } from "../util/interrupt";
 import { seededPermutation } from "../util/random";
 
 /** One preset's training speed, as `npm run bench` reports it. */
@@ -19,6 +20,8 @@ export interface SpeedMeasurement {
   peak_rss_mib: number;
   tensors_before: number;
   tensors_after: number;
+  /** True when an interrupt cut the measurement short (the speed is then over fewer seconds). */
+  interrupted?: boolean;
 }
 
 /** How many distinct batches the benchmark cycles through (real images, made once, outside the timing). */
@@ -27,6 +30,7 @@ const BATCH_POOL = 8;
 /**
  * Measures a preset's training speed at its walkthrough's batch size (or `batchSize`): builds it, makes a few batches of real
  * images, runs warm-up steps (default 3), then trains for `seconds` and counts images. Frees everything it made.
+ * An interrupt (Ctrl-C) ends the measurement after the current step.
  */
 export async function measureTrainingSpeed(
   name: string,
@@ -52,14 +56,17 @@ export async function measureTrainingSpeed(
     await loss?.data();
     loss?.dispose();
   };
-  for (let k = 0; k < (options.warmupSteps ?? 3); k++) await step(k);
+  const watch = watchInterrupts();
+  for (let k = 0; k < (options.warmupSteps ?? 3) && !watch.requested; k++) await step(k);
   let steps = 0;
   const started = performance.now();
   let elapsed = 0;
-  while (elapsed < options.seconds * 1000) {
+  while (elapsed < options.seconds * 1000 && !watch.requested) {
     await step(steps++);
     elapsed = performance.now() - started;
   }
+  const interrupted = watch.requested;
+  watch.end();
   for (const batch of pool) tf.dispose([batch.xs, batch.ys]);
   optimizer.dispose();
   model.dispose();
@@ -75,5 +82,6 @@ export async function measureTrainingSpeed(
     peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
     tensors_before: tensorsBefore,
     tensors_after: tf.memory().numTensors,
+    ...(interrupted ? { interrupted } : {}),
   };
 }

@@ -10,6 +10,7 @@ import { renderPng } from "../plot/render";
 import { loadFashionMnist } from "../data/dataset";
 import { PRESET_NAMES } from "../models/presets";
 import { UserError } from "../util/errors";
+import { Interrupted } from "../util/interrupt";
 import { projectRoot, writeFileAtomic } from "../util/paths";
 import { FlagValues, parseFlags, stringFlag } from "./args";
 
@@ -38,7 +39,8 @@ export const BENCH_HELP = `fmnist bench [--preset NAME]... [--seconds S] [--json
   --profile-steps instead shows where one training step's time goes: kernels of the forward and backward pass,
   of the optimizer, the JavaScript around them, the extra cost of fm.train's fit loop, and the longest ops.
   --batch-sizes measures each preset at these batch sizes instead of its walkthrough's (with --compare-torch,
-  PyTorch at the same sizes through scripts/torch_batch_sweep.py); --chart writes img/s against batch size as PNG.`;
+  PyTorch at the same sizes through scripts/torch_batch_sweep.py); --chart writes img/s against batch size as PNG.
+  Ctrl-C stops after the current step, prints the rows measured so far and exits 130.`;
 
 /** A bench row with the optional comparisons. */
 type BenchRow = SpeedMeasurement & {
@@ -93,19 +95,27 @@ export async function benchCommand(argv: string[]): Promise<void> {
     for (const batchSize of batchSizes ?? [undefined]) {
       const measured = await measureTrainingSpeed(name, data.train, { seconds, backend: backend.name, threads: backend.threads, warmupSteps: backend.name === "cpu" ? 1 : 3, batchSize });
       const row: BenchRow = { ...measured, data_load_s: dataLoadSeconds };
-      log(`  ${name}: ${row.train_img_per_s} img/s (batch ${row.batch}, ${row.steps} steps)`);
-      rows.push(row);
+      log(`  ${name}: ${row.train_img_per_s} img/s (batch ${row.batch}, ${row.steps} steps)${row.interrupted ? ", cut short" : ""}`);
+      if (row.steps > 0) rows.push(row);
+      if (row.interrupted) {
+        printRows(rows, values.json === true);
+        throw new Interrupted(`stopped by you during ${name} (${rows.length} rows measured, shown above).`);
+      }
     }
   }
   if (values["with-cpu"]) addCpu(rows, Math.min(seconds, 5), log);
   if (values["compare-torch"]) addTorch(rows, seconds, backend.threads, log, batchSizes);
-  if (values.json) for (const row of rows) console.log(JSON.stringify(row));
-  else console.log(benchTable(rows));
+  printRows(rows, values.json === true);
   const chart = stringFlag(values, "chart");
   if (chart) {
     writeFileAtomic(chart, (await renderPng(batchScalingSpec(scalingPoints(rows, describeBackend(backend))))).png);
     log(`  chart written to ${chart}`);
   }
+}
+
+function printRows(rows: BenchRow[], json: boolean): void {
+  if (json) for (const row of rows) console.log(JSON.stringify(row));
+  else console.log(benchTable(rows));
 }
 
 /** The points of the batch-size chart: our speed, and PyTorch's where it was measured. */

@@ -4,18 +4,23 @@ import * as path from "path";
 import * as readline from "readline";
 import { ResultRecord } from "../train/result";
 import { UserError } from "../util/errors";
+import { Interrupted, watchInterrupts } from "../util/interrupt";
 import { projectRoot } from "../util/paths";
 import { parseFlags, positiveInt, stringFlag } from "./args";
 
 export const LESSONS_HELP = `fmnist lessons [--profile smoke|full] [--only 01,02] [--html] [--json] [--timeout S]
   Executes the lessons in order headlessly with the tslab kernel (nbclient). full (default) writes the executed
   notebooks in place; smoke (a small subset, one short epoch) writes them to .lessons-smoke/. Stops at the first
-  failing cell. --html also exports HTML. Prints a summary of the result records (--json: one object per line).`;
+  failing cell. --html also exports HTML. Prints a summary of the result records (--json: one object per line).
+  Ctrl-C stops the lesson running (its kernel is shut down, no notebook is written), prints the summary of the
+  lessons done and exits 130.`;
 
 /** One executed lesson as the runner reports it. */
 export interface LessonReport {
   lesson: string;
   ok: boolean;
+  /** True when the run was stopped (Ctrl-C) before this lesson ended. */
+  stopped?: boolean;
   seconds?: number;
   output?: string;
   records?: ResultRecord[];
@@ -60,21 +65,30 @@ export async function lessonsCommand(argv: string[]): Promise<void> {
   if (values.html) runnerArgs.push("--html");
   const timeout = positiveInt(values, "timeout");
   if (timeout) runnerArgs.push("--timeout", String(timeout));
-  const reports = await runRunner(python, runnerArgs, jupyter.jupyterEnv({ FMNIST_PROFILE: profile }), (report) => {
+  const { reports, interrupted } = await runRunner(python, runnerArgs, jupyter.jupyterEnv({ FMNIST_PROFILE: profile }), (report) => {
     if (report.ok) console.error(`✓ ${report.lesson} (${report.seconds} s) → ${path.relative(root, report.output ?? "")}`);
+    else if (report.stopped) console.error(`■ ${report.lesson}: stopped by you; its kernel is shut down and no notebook was written`);
     else console.error(`✗ ${report.lesson}: cell ${report.cell} failed\n${report.source ?? ""}\n${report.error ?? ""}`);
   });
   const records = reports.flatMap((r) => r.records ?? []);
   if (values.json) for (const record of records) console.log(JSON.stringify(record));
   else console.log(summaryTable(records));
+  if (interrupted) throw new Interrupted(`stopped by you after ${reports.filter((r) => r.ok).length} of ${notebooks.length} lessons (summary above).`);
   const failed = reports.find((r) => !r.ok);
   if (failed) throw new UserError(`lesson ${failed.lesson} failed at code cell ${failed.cell}; see the error above (the executed copy is in ${path.relative(root, outDir)}/).`);
   if (reports.length < notebooks.length) throw new UserError(`the runner stopped after ${reports.length} of ${notebooks.length} lessons; see its messages above.`);
 }
 
-function runRunner(python: string, args: string[], env: NodeJS.ProcessEnv, onReport: (r: LessonReport) => void): Promise<LessonReport[]> {
+/**
+ * Runs the Python runner and collects its reports. It runs in its own process group, so Ctrl-C reaches it once,
+ * passed on here (its nbclient then shuts the kernel down); if this process exits first, the runner gets SIGTERM.
+ */
+function runRunner(python: string, args: string[], env: NodeJS.ProcessEnv, onReport: (r: LessonReport) => void): Promise<{ reports: LessonReport[]; interrupted: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(python, args, { env, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(python, args, { env, stdio: ["ignore", "pipe", "inherit"], detached: true });
+    const watch = watchInterrupts(() => child.kill("SIGINT"));
+    const stopOnExit = () => child.kill("SIGTERM");
+    process.on("exit", stopOnExit);
     const reports: LessonReport[] = [];
     readline.createInterface({ input: child.stdout }).on("line", (line) => {
       try {
@@ -85,8 +99,19 @@ function runRunner(python: string, args: string[], env: NodeJS.ProcessEnv, onRep
         console.error(line);
       }
     });
-    child.on("error", (error) => reject(new UserError(`could not start ${python}: ${error.message}`)));
-    child.on("close", () => resolve(reports));
+    const done = () => {
+      watch.end();
+      process.off("exit", stopOnExit);
+    };
+    child.on("error", (error) => {
+      done();
+      reject(new UserError(`could not start ${python}: ${error.message}`));
+    });
+    child.on("close", () => {
+      const interrupted = watch.requested;
+      done();
+      resolve({ reports, interrupted });
+    });
   });
 }
 

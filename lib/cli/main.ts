@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { UserError } from "../util/errors";
+import { Interrupted, stoppableWorkRunning } from "../util/interrupt";
 import { BENCH_HELP, benchCommand } from "./bench-command";
 import { DATA_HELP, dataCommand } from "./data-command";
 import { LESSONS_HELP, lessonsCommand } from "./lessons-command";
@@ -29,7 +30,31 @@ function usage(): string {
   ].join("\n");
 }
 
-/** Runs the CLI; errors meant for people print as one line (no stack trace) and exit with status 1. */
+/** Exit status of a command stopped by Ctrl-C, as shells report a process ended by SIGINT (128 + 2). */
+export const INTERRUPTED_STATUS = 130;
+
+/**
+ * Ctrl-C while a command runs: the first one lets the work in progress stop at its next batch (the command then
+ * prints what it has and exits 130); a second one exits at once: pressed during the same batch it is handled with
+ * the first, and after that SIGINT goes back to the system's default action, which ends the process even in the
+ * middle of a long batch. With nothing stoppable running, the first Ctrl-C exits at once.
+ * Returns a function telling whether Ctrl-C was pressed.
+ */
+function handleCtrlC(command: string): () => boolean {
+  let presses = 0;
+  process.on("SIGINT", () => {
+    presses++;
+    if (presses > 1 || !stoppableWorkRunning()) process.exit(INTERRUPTED_STATUS);
+    console.error(`\nfmnist ${command}: stopping after the current batch (Ctrl-C again to quit at once)`);
+    setImmediate(() => process.removeAllListeners("SIGINT"));
+  });
+  return () => presses > 0;
+}
+
+/**
+ * Runs the CLI; errors meant for people print as one line (no stack trace) and exit with status 1.
+ * A command stopped by Ctrl-C prints its partial result and exits with status 130.
+ */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
@@ -45,10 +70,15 @@ export async function main(argv: string[]): Promise<number> {
     console.log(command.help);
     return 0;
   }
+  const interrupted = handleCtrlC(name);
   try {
     await command.run(rest);
-    return 0;
+    return interrupted() ? INTERRUPTED_STATUS : 0;
   } catch (error) {
+    if (error instanceof Interrupted) {
+      console.error(`fmnist ${name}: ${error.message}`);
+      return INTERRUPTED_STATUS;
+    }
     if (error instanceof UserError) {
       console.error(`fmnist ${name}: ${error.message}`);
       return 1;

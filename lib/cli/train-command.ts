@@ -1,13 +1,17 @@
 import { selectBackend, describeBackend } from "../backend/select";
 import { loadFashionMnist } from "../data/dataset";
-import { PRESET_NAMES } from "../models/presets";
-import { roundRecord } from "../train/result";
+import { PRESET_NAMES, presetInfo } from "../models/presets";
+import { ResultRecord, resultOf, roundRecord } from "../train/result";
 import { trainPreset } from "../train/run";
+import { describeStop } from "../train/stopOnInterrupt";
+import { TrainResult } from "../train/train";
 import { UserError } from "../util/errors";
+import { Interrupted } from "../util/interrupt";
 import { parseFlags, positiveInt, stringFlag } from "./args";
 
 export const TRAIN_HELP = `fmnist train --preset NAME [--epochs N] [--subset N] [--seed N] [--json]
   Trains a preset from the terminal with a progress bar, evaluates it on the test set and prints the result record.
+  Ctrl-C stops after the current batch, prints the partial result (no test accuracy) and exits 130.
   Presets: ${PRESET_NAMES.join(", ")}.`;
 
 /** `fmnist train`: train one preset and print its result record. */
@@ -29,9 +33,22 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const backend = await selectBackend();
   const data = await loadFashionMnist();
   if (!values.json) console.error(`Training ${preset} on ${describeBackend(backend)}`);
-  const { model, record } = await trainPreset(preset, data, { epochs, subset, seed, lesson: "cli", callbacks: [] });
-  model.dispose();
-  const rounded = roundRecord(record);
-  if (values.json) console.log(JSON.stringify(rounded));
-  else console.log(Object.entries(rounded).map(([k, v]) => `${k}: ${v}`).join("\n"));
+  const print = (record: object) =>
+    console.log(values.json ? JSON.stringify(record) : Object.entries(record).map(([k, v]) => `${k}: ${v}`).join("\n"));
+  try {
+    const { model, record } = await trainPreset(preset, data, { epochs, subset, seed, lesson: "cli", callbacks: [] });
+    model.dispose();
+    print(roundRecord(record));
+  } catch (error) {
+    if (!(error instanceof Interrupted) || !error.partial) throw error;
+    const partial = partialRecord(preset, error.partial as TrainResult);
+    print(partial);
+    throw new Interrupted(`${partial.stopped}; the partial result is above (no test evaluation).`);
+  }
+}
+
+/** The result record of a training that Ctrl-C stopped: no test accuracy, and where it stopped. */
+function partialRecord(preset: string, fit: TrainResult): Omit<ResultRecord, "test_accuracy"> & { stopped: string } {
+  const { test_accuracy: _notMeasured, ...record } = roundRecord(resultOf({ lesson: "cli", model: preset }, presetInfo(preset).params, fit, { accuracy: NaN }));
+  return { ...record, stopped: fit.interrupted ? describeStop(fit.interrupted) : "stopped by you" };
 }

@@ -41,6 +41,11 @@ export interface TrainingBoard {
   onBatchEnd: (batch: number, logs?: { [key: string]: number }) => Promise<void>;
   onEpochEnd: (epoch: number, logs?: { [key: string]: number }) => Promise<void>;
   onTrainEnd: (logs?: { [key: string]: number }) => Promise<void>;
+  /**
+   * Marks the training as stopped early, e.g. "stopped by you at epoch 2, batch 37": the final status says so
+   * instead of "done".
+   */
+  stoppedBy(reason: string): void;
   /** A copy of everything recorded so far (per batch and per epoch). */
   record(): TrainingRecord;
   /** Per-epoch values in tfjs `History.history` form: `{ loss: [...], acc: [...], val_loss: [...], ... }`. */
@@ -77,6 +82,7 @@ export function trainingBoard(options: TrainingBoardOptions = {}): TrainingBoard
   let epochImages = 0, epochLossSum = 0, epochAccSum = 0, epochBatches = 0, stepsDone = 0;
   let current: ProgressState = { epoch: 0, step: 0 };
   let finished = false;
+  let stopReason: string | undefined;
 
   const stepsPerEpoch = (): number | undefined => {
     if (options.samples && options.batchSize) return Math.ceil(options.samples / options.batchSize);
@@ -133,6 +139,7 @@ export function trainingBoard(options: TrainingBoardOptions = {}): TrainingBoard
       lastUpdate = lastTerminal = -Infinity;
       stepsDone = 0;
       finished = false;
+      stopReason = undefined;
       accKey = undefined;
       current = { epoch: 0, step: 0, totalEpochs: options.totalEpochs, stepsPerEpoch: stepsPerEpoch() };
       if (mode === "notebook") await pushChart("starting...");
@@ -185,7 +192,8 @@ export function trainingBoard(options: TrainingBoardOptions = {}): TrainingBoard
       finished = true;
       const total = formatDuration((performance.now() - trainStart) / 1000);
       const e = record.epochs[record.epochs.length - 1];
-      const parts = [`done: ${record.epochs.length} epoch${record.epochs.length === 1 ? "" : "s"} in ${total}`];
+      const epochs = `${record.epochs.length} epoch${record.epochs.length === 1 ? "" : "s"}`;
+      const parts = [stopReason ? `${stopReason} (after ${total})` : `done: ${epochs} in ${total}`];
       if (e?.loss !== undefined) parts.push(`loss ${e.loss.toFixed(4)}`);
       if (e?.acc !== undefined) parts.push(`acc ${(e.acc * 100).toFixed(1)}%`);
       if (e?.valLoss !== undefined) parts.push(`val loss ${e.valLoss.toFixed(4)}`);
@@ -193,6 +201,9 @@ export function trainingBoard(options: TrainingBoardOptions = {}): TrainingBoard
       const line = parts.join(" · ");
       if (mode === "notebook") await pushChart(line);
       else if (mode === "terminal") stream.write(line + "\n");
+    },
+    stoppedBy: (reason) => {
+      stopReason = reason;
     },
     record: () => ({
       batches: record.batches.map((b) => ({ ...b })),

@@ -6,6 +6,7 @@ export * from "./result";
 export * from "./train";
 export * from "./run";
 export * from "./metrics";
+export * from "./stopOnInterrupt";
 export * from "./steps";
 export * from "./earlyStopping";
 export * from "./saveChecked";

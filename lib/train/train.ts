@@ -6,6 +6,7 @@ import { TrainingRecord } from "../plot/trainingRecord";
 import { UserError } from "../util/errors";
 import type { ImageAugment } from "./augment";
 import { inputSpecOf, shuffledBatches, wholeSet } from "./batches";
+import { StopOnInterrupt, StopPoint } from "./stopOnInterrupt";
 
 /** Options for {@link train}. Unknown keys are rejected. */
 export interface TrainOptions {
@@ -58,14 +59,20 @@ export interface TrainResult {
   backend: string;
   /** Loss and accuracy after every batch and epoch, as the board recorded them (to plot again later). */
   curves?: TrainingRecord;
+  /** Set when an interrupt stopped the training: where it stopped (the last epoch in `history` is then partial). */
+  interrupted?: StopPoint;
 }
 
 /**
  * Trains a compiled model on a set of images, the way Keras' `fit` does, with a seeded batch order:
  * reports per-epoch loss and accuracy (and validation ones when asked), the time taken and the speed.
  *
+ * An interrupt (Jupyter's stop button, Ctrl-C) stops it at the next batch boundary: the model keeps the weights
+ * it reached, the board says where it stopped, and the call throws {@link Interrupted} with the result so far.
+ *
  * @throws UserError when the loss becomes NaN or infinite (naming the epoch and batch and the usual causes),
  *   or when an option is unknown or out of range
+ * @throws Interrupted when an interrupt stopped the training (`.partial` is the {@link TrainResult} so far)
  */
 export async function train(model: tf.LayersModel, data: ImageSet, options: TrainOptions): Promise<TrainResult> {
   const unknown = Object.keys(options).filter((k) => !OPTION_KEYS.includes(k as keyof TrainOptions));
@@ -91,6 +98,7 @@ export async function train(model: tf.LayersModel, data: ImageSet, options: Trai
     options.board === false
       ? undefined
       : trainingBoard({ title: model.name, ...options.board, totalEpochs: epochs, batchSize, samples: trainSet.count });
+  const stop = new StopOnInterrupt(batchesPerEpoch, (line) => board?.stoppedBy(line));
   const started = performance.now();
   try {
     const history = await model.fitDataset(shuffledBatches(trainSet, batchSize, seed, spec, divisor, options.augment), {
@@ -98,23 +106,26 @@ export async function train(model: tf.LayersModel, data: ImageSet, options: Trai
       batchesPerEpoch,
       validationData: validation ? [validation.xs, validation.ys] : undefined,
       validationBatchSize: 500,
-      callbacks: [guard.callback(model), ...(board ? [board] : []), ...(options.callbacks ?? [])],
+      callbacks: [guard.callback(model), stop.callback(model), ...(board ? [board] : []), ...(options.callbacks ?? [])],
       verbose: 0,
     });
     guard.throwIfTripped();
     const seconds = (performance.now() - started) / 1000;
     const epochsRun = history.epoch.length;
-    return {
+    const result: TrainResult = {
       history: pickHistory(history.history),
       epochs: epochsRun,
       batchSize,
       samples: trainSet.count,
       seconds,
-      imgPerSecond: (trainSet.count * epochsRun) / seconds,
+      imgPerSecond: stop.imagesTrained(trainSet.count, batchSize, epochsRun) / seconds,
       backend: currentBackend()?.name ?? tf.getBackend(),
       curves: board?.record(),
     };
+    stop.throwIfStopped(result);
+    return result;
   } finally {
+    stop.end();
     validation?.xs.dispose();
     validation?.ys.dispose();
   }
