@@ -108,7 +108,7 @@ export async function benchCommand(argv: string[]): Promise<void> {
   printRows(rows, values.json === true);
   const chart = stringFlag(values, "chart");
   if (chart) {
-    writeFileAtomic(chart, (await renderPng(batchScalingSpec(scalingPoints(rows, describeBackend(backend))))).png);
+    writeFileAtomic(chart, (await renderPng(batchScalingSpec(scalingPoints(rows, describeBackend(backend, { reasons: false }))))).png);
     log(`  chart written to ${chart}`);
   }
 }
@@ -121,7 +121,7 @@ function printRows(rows: BenchRow[], json: boolean): void {
 /** The points of the batch-size chart: our speed, and PyTorch's where it was measured. */
 function scalingPoints(rows: BenchRow[], ours: string) {
   return rows.flatMap((r) => [
-    { preset: r.preset, batch: r.batch, runner: `ours (${ours.split(",")[0]})`, img_per_s: r.train_img_per_s },
+    { preset: r.preset, batch: r.batch, runner: `ours (${ours})`, img_per_s: r.train_img_per_s },
     ...(r.torch_img_per_s ? [{ preset: r.preset, batch: r.batch, runner: `${r.torch_version} (${r.torch_blas})`, img_per_s: r.torch_img_per_s }] : []),
   ]);
 }
