@@ -10,13 +10,13 @@ const ROOT = path.join(__dirname, "..", "..");
 const jupyter = require(path.join(ROOT, "scripts", "jupyter-env.js"));
 
 
-test("Jupyter's interrupt stops a training cell: the cell ends, the kernel goes idle, variables and weights stay", (t) => {
+test("Jupyter's interrupt stops a training cell: the cell ends, the kernel goes idle, variables and weights stay", { timeout: 300_000 }, (t) => {
   const python = jupyter.findJupyterPython();
   assert.ok(python, "no Python with jupyter_client");
   const run = spawnSync(python, [path.join(ROOT, "test", "kernel_interrupt.py"), path.join(ROOT, "notebooks")], {
     encoding: "utf8",
     env: jupyter.jupyterEnv(),
-    timeout: 600_000,
+    timeout: 240_000,
   });
   assert.equal(run.status, 0, `${run.stderr}\n${run.stdout}`);
   const report = JSON.parse(run.stdout.trim().split("\n").pop()!);
@@ -61,7 +61,7 @@ function processesWith(...markers: string[]): number[] {
 const alive = (pid: number) => fs.existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
 
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  test(`npm start's Jupyter server stops when npm start gets ${signal}`, async () => {
+  test(`npm start's Jupyter server stops when npm start gets ${signal}`, { timeout: 240_000 }, async () => {
     const port = await freePort();
     const marker = `--port=${port}`;
     const npm = spawn("npm", ["start", "--", marker, "--no-browser"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });

@@ -36,7 +36,7 @@ async function trainingInCli(preset: string, subset: number) {
 
 
 // Runs last in this file's in-process tests on purpose: outside a kernel an interrupt belongs to the whole process.
-test("SIGINT stops training at a batch boundary: weights kept, board and error say where, nothing leaks", async () => {
+test("SIGINT stops training at a batch boundary: weights kept, board and error say where, nothing leaks", { timeout: 120_000 }, async () => {
   const set = syntheticSet(400);
   const model = createPreset("mlp", { seed: 3 });
   await train(model, set, { epochs: 1, batchSize: 20, board: false }); // the optimizer's slots exist from here on
@@ -87,7 +87,7 @@ test("SIGINT stops training at a batch boundary: weights kept, board and error s
   }
 });
 
-test("Ctrl-C in `fmnist train` stops after the current batch, prints the partial result and exits 130", async () => {
+test("Ctrl-C in `fmnist train` stops after the current batch, prints the partial result and exits 130", { timeout: 120_000 }, async () => {
   const { child, seen, exit } = await trainingInCli("mlp", 2000);
   child.kill("SIGINT");
   const code = await exit;
@@ -101,7 +101,7 @@ test("Ctrl-C in `fmnist train` stops after the current batch, prints the partial
   assert.doesNotMatch(seen.stderr, /\n\s+at /, "stack trace");
 });
 
-test("a second Ctrl-C in `fmnist train` quits at once, without waiting to print the partial result", async () => {
+test("a second Ctrl-C in `fmnist train` quits at once, without waiting to print the partial result", { timeout: 120_000 }, async () => {
   // cnn-simple on the plain cpu backend takes seconds per batch of 32: time enough to press Ctrl-C twice in one batch
   const { child, seen, exit } = await trainingInCli("cnn-simple", 32);
   // both presses land early in epoch 2's one long batch, 50 ms apart (two signals, not one)
