@@ -6,3 +6,5 @@ export * from "./result";
 export * from "./train";
 export * from "./run";
 export * from "./metrics";
+export * from "./probe";
+export * from "./kerasRmsprop";
