@@ -31,6 +31,12 @@ export interface CompareRunsOptions {
   lossTitle?: string;
 }
 
+/**
+ * Longest axis or legend label, in pixels, before vega cuts it with "…". Headless vega has no canvas to measure text and
+ * estimates 0.8 × font size per character, far wider than real text, so limits are generous.
+ */
+const LABEL_LIMIT = 480;
+
 /** Line style of each data split: dashed for training data, solid for validation data. */
 const DASHES = { train: [6, 4], validation: [1, 0] };
 
@@ -85,7 +91,7 @@ export function compareRunsSpec(runs: readonly NamedRun[], options: CompareRunsO
         axis: { title: "epoch", format: "d", values: epochTicks } },
       y: { field: "value", type: "quantitative", scale: { zero: false }, axis: { title: yTitle } },
       color: { field: "run", type: "nominal", title: "run", sort: runs.map((r) => r.name),
-        legend: { symbolType: "stroke", symbolStrokeWidth: 3, symbolSize: 500, labelLimit: 300 } },
+        legend: { symbolType: "stroke", symbolStrokeWidth: 3, symbolSize: 500, labelLimit: LABEL_LIMIT } },
       detail: { field: "split" },
       tooltip: [{ field: "run" }, { field: "split", title: "data" }, { field: "epoch" }, { field: "value", title: yTitle, format: ".4f" }],
     },
@@ -139,7 +145,7 @@ export function testAccuracySpec(scores: readonly ModelScore[], options: { title
     height: Math.max(80, rows.length * 30),
     data: { values: rows },
     encoding: {
-      y: { field: "name", type: "nominal", sort: order, axis: { title: "model", labelLimit: 300 } },
+      y: { field: "name", type: "nominal", sort: order, axis: { title: "model", labelLimit: LABEL_LIMIT } },
       x: { field: "percent", type: "quantitative", scale: { domain: [0, 100] }, axis: { title: "test accuracy (%)" } },
     },
     layer: [
@@ -173,7 +179,7 @@ export function accuracyDotsSpec(values: readonly NamedAccuracy[], options: { ti
     height: Math.max(60, rows.length * 28),
     data: { values: rows },
     encoding: {
-      y: { field: "part", type: "nominal", sort: null, title: null, axis: { labelLimit: 300 } },
+      y: { field: "part", type: "nominal", sort: null, title: null, axis: { labelLimit: LABEL_LIMIT } },
       x: { field: "percent", type: "quantitative", scale: { domain: [low, high] }, title: "accuracy (%)" },
     },
     layer: [
