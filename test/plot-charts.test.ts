@@ -40,7 +40,7 @@ const charts: [string, plot.VegaLiteSpec, string[]][] = [
   ["per-class", plot.perClassAccuracySpec(plot.perClassAccuracy(matrix)), ["Accuracy per class", "Pullover", "accuracy (%)", "50.0%"]],
   ["per-class-low", plot.perClassAccuracySpec([0.05, 0.9]), ["T-shirt/top", "Trouser", "5.0%", "90.0%"]],
   ["training", plot.trainingCurvesSpec(record, { title: "Board test", subtitle: "epoch 2/3" }), ["Board test", "epoch 2/3", "accuracy (%)", "validation", "train, smoothed"]],
-  ["compare", plot.compareRunsSpec(runs), ["Training runs compared", "Dense net", "Conv net", "accuracy (%)", "epoch"]],
+  ["compare", plot.compareRunsSpec(runs), ["Training runs compared", "Dense net", "Conv net", "accuracy (%; the axis does not start at 0)", "epoch"]],
   ["dead-units", plot.deadUnitsSpec([{ name: "Sequential", layers: [{ layer: "a", units: 784, dead: 0.05 }, { layer: "b", units: 100, dead: 1 }] },
     { name: "functional", layers: [{ layer: "c", units: 100, dead: 0 }] }]), ["Dead ReLU units", "hidden 1 (784 units)", "dead units (%)", "functional"]],
   ["accuracy-dots", plot.accuracyDotsSpec([{ part: "training", accuracy: 0.91 }, { part: "test", accuracy: 0.8822 }]), ["it starts at 86%, not at 0", "88.2%", "training"]],
