@@ -25,7 +25,13 @@ test("every lesson runs top to bottom with the tslab kernel (smoke profile) and 
   for (const record of records) {
     for (const key of REQUIRED) assert.ok(key in record, `${record.lesson}: record lacks ${key}`);
     assert.equal(record.profile, "smoke");
-    assert.ok(record.test_accuracy > 0.1, `${record.lesson}/${record.model}: test accuracy ${record.test_accuracy} is no better than chance`);
+    assert.ok(record.test_accuracy >= 0 && record.test_accuracy <= 1, `${record.lesson}/${record.model}: test accuracy ${record.test_accuracy}`);
+  }
+  // A lesson may record a run that fails on purpose (lesson 02 reproduces a run stuck at chance), but every lesson
+  // must train at least one model that learns.
+  for (const lesson of lessons) {
+    const best = Math.max(...records.filter((r) => r.lesson === lesson).map((r) => r.test_accuracy));
+    assert.ok(best > 0.1, `${lesson}: no model is better than chance (best test accuracy ${best})`);
   }
 });
 
