@@ -4,6 +4,8 @@
 // 1. Chromium loads a copy of the page with a small probe script that lists every output picture (img / svg /
 //    canvas), whether it decoded, and where it sits; the result is read back with --dump-dom.
 // 2. Chromium takes a full-height screenshot; every listed picture's area must contain ink (non-white pixels).
+// 3. No output may carry the "chart problem:" line that the course's showChart adds under a chart that vega warned
+//    about or that drew none of its data (axes alone have ink, so step 2 cannot see such a chart).
 // Exit 0 when all pictures are drawn, 1 when a check fails (with a message saying which), 2 on usage errors.
 // Network access is blocked (CDN scripts of the template simply fail), so results do not depend on the internet.
 "use strict";
@@ -12,6 +14,9 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { PNG } = require("pngjs");
+
+/** Start of the line lib/plot/render.ts shows under a broken chart (CHART_PROBLEM_PREFIX there). */
+const CHART_PROBLEM_PREFIX = "chart problem:";
 
 const USAGE = "usage: node scripts/check-html.js <file.html> [--out shot.png] [--min-images N] [--width PX] [--chromium PATH]";
 
@@ -141,6 +146,8 @@ function main() {
     for (const p of broken) problems.push(`image at y=${p.y} (${p.src}...) did not decode`);
     const blank = report.pictures.filter((p) => p.decoded && p.y < png.height && inkFraction(png, p.x, p.y, p.width, p.height) < 0.01);
     for (const p of blank) problems.push(`${p.tag} ${p.width}x${p.height} at y=${p.y} is blank in the screenshot`);
+    const problemLines = html.match(new RegExp(`${CHART_PROBLEM_PREFIX}[^<\\n]*`, "g")) || [];
+    for (const line of problemLines) problems.push(decodeEntities(line));
     if (report.pictures.length < opts.minImages) {
       problems.push(`found ${report.pictures.length} pictures in outputs, expected at least ${opts.minImages}`);
     }

@@ -40,7 +40,12 @@ const charts: [string, plot.VegaLiteSpec, string[]][] = [
   ["per-class", plot.perClassAccuracySpec(plot.perClassAccuracy(matrix)), ["Accuracy per class", "Pullover", "accuracy (%)", "50.0%"]],
   ["per-class-low", plot.perClassAccuracySpec([0.05, 0.9]), ["T-shirt/top", "Trouser", "5.0%", "90.0%"]],
   ["training", plot.trainingCurvesSpec(record, { title: "Board test", subtitle: "epoch 2/3" }), ["Board test", "epoch 2/3", "accuracy (%)", "validation", "train, smoothed"]],
-  ["compare", plot.compareRunsSpec(runs), ["Training runs compared", "Dense net", "Conv net", "accuracy (%)", "epoch"]],
+  ["compare", plot.compareRunsSpec(runs), ["Training runs compared", "Dense net", "Conv net", "accuracy (%; the axis does not start at 0)", "epoch"]],
+  ["dead-units", plot.deadUnitsSpec([{ name: "Sequential", layers: [{ layer: "a", units: 784, dead: 0.05 }, { layer: "b", units: 100, dead: 1 }] },
+    { name: "functional", layers: [{ layer: "c", units: 100, dead: 0 }] }]), ["Dead ReLU units", "hidden 1 (784 units)", "dead units (%)", "functional"]],
+  ["accuracy-dots", plot.accuracyDotsSpec([{ part: "training", accuracy: 0.91 }, { part: "test", accuracy: 0.8822 }]), ["it starts at 86%, not at 0", "88.2%", "training"]],
+  ["setting-dots", plot.settingDotsSpec([{ setting: "lr 0.001", seed: 0, value: 0.6 }, { setting: "lr 0.001", seed: 1, value: 0.55 }, { setting: "lr 0.1", seed: 0, value: 2.3 }],
+    { title: "Late loss", settingTitle: "learning rate", valueTitle: "loss (log scale)", log: true, reference: Math.LN10 }), ["Late loss", "lr 0.1", "seed 1", "loss (log scale)"]],
   ["test-accuracy", plot.testAccuracySpec([{ name: "Dense net", accuracy: 0.85 }, { name: "Conv net", accuracy: 0.9 }]), ["Test accuracy per model", "90.00%", "test accuracy (%)"]],
 ];
 
@@ -56,10 +61,11 @@ function inked(png: PNG): number {
 }
 
 for (const [name, spec, expected] of charts) {
-  test(`${name} chart compiles without vega-lite warnings and renders an SVG with its texts`, async () => {
-    const warnings: string[] = [];
-    const svg = await plot.renderSvg(spec, warnings);
-    assert.deepEqual(warnings, [], `warnings for ${name}: ${warnings.join("; ")}`);
+  test(`${name} chart compiles without vega-lite warnings, draws its data and renders an SVG with its texts`, async () => {
+    const chart = await plot.renderChart(spec);
+    assert.deepEqual(plot.chartProblems(chart), [], `problems of ${name}`);
+    assert.ok(chart.drawnDataItems > 0, `${name}: no data item drawn`);
+    const svg = chart.svg;
     assert.match(svg, /^<svg[^>]*width="\d+"/);
     assert.ok(/<path|<rect/.test(svg), `${name}: no marks in SVG`);
     for (const text of expected) assert.ok(svg.includes(text), `${name}: SVG lacks "${text}"`);
@@ -86,6 +92,89 @@ test("chartBundle carries vega-lite, a PNG with its display size, and text", asy
   assert.equal(decode(bundle["image/png"] as Uint8Array).width, size.width * 2);
   const withSvg = await plot.chartBundle(charts[3][1], { fallbacks: ["png", "svg"] });
   assert.match(String(withSvg.bundle["image/svg+xml"]), /^<svg/);
+});
+
+/** Bars from zero on a log scale: vega cannot place their bottoms, so the plot shows axes and nothing else. */
+const logBarsFromZero: plot.VegaLiteSpec = {
+  title: "Log bars",
+  data: { values: [{ v: 1, n: 10 }, { v: 2, n: 1000 }] },
+  mark: "bar",
+  encoding: { x: { field: "v", type: "ordinal" }, y: { field: "n", type: "quantitative", scale: { type: "log" } } },
+};
+
+test("a chart whose data marks are not drawn is reported, with vega's warning", async () => {
+  const chart = await plot.renderChart(logBarsFromZero);
+  assert.equal(chart.dataItems, 2);
+  assert.equal(chart.drawnDataItems, 0);
+  const problems = plot.chartProblems(chart);
+  assert.ok(problems.some((p) => /log scale/i.test(p)), `no log-scale warning in ${problems.join("; ")}`);
+  assert.ok(problems.some((p) => /2 of its 2 data items/.test(p)), problems.join("; "));
+  const fixed = await plot.renderChart({ ...logBarsFromZero, mark: "point" });
+  assert.deepEqual(plot.chartProblems(fixed), []);
+});
+
+test("a chart without data marks and a vega-lite warning are problems", async () => {
+  const empty = await plot.renderChart({ data: { values: [] }, mark: "point", encoding: { x: { field: "a", type: "quantitative" } } });
+  assert.ok(plot.chartProblems(empty).includes("it draws no data marks (only axes, gridlines or titles)"), plot.chartProblems(empty).join("; "));
+  const unknownChannel = await plot.renderChart({ data: { values: [{ a: 1 }] }, mark: "point", encoding: { x: { field: "a", type: "quantitative" }, shape: { field: "a", type: "quantitative" } } });
+  assert.ok(plot.chartProblems(unknownChannel).length > 0, "a shape channel on a quantitative field should warn");
+});
+
+test("checkNotebookCharts renders every saved chart again and reads problem lines", async () => {
+  const good = (await plot.chartBundle(charts[3][1])).bundle;
+  const notebook: plot.NotebookJson = {
+    cells: [
+      { cell_type: "markdown" },
+      { cell_type: "code", outputs: [{ output_type: "display_data", data: { [plot.VEGA_LITE_MIME]: good[plot.VEGA_LITE_MIME], "text/plain": "ok" } }] },
+      { cell_type: "code", outputs: [
+        { output_type: "display_data", data: { [plot.VEGA_LITE_MIME]: logBarsFromZero } },
+        { output_type: "display_data", data: { "text/plain": plot.chartProblemLine(logBarsFromZero, ["x"]) } },
+      ] },
+    ],
+  };
+  const report = await plot.checkNotebookCharts(notebook);
+  assert.equal(report.charts, 2);
+  assert.ok(report.problems.length >= 3, report.problems.join("\n"));
+  assert.ok(report.problems.every((p) => p.startsWith("code cell 2")), report.problems.join("\n"));
+  assert.ok(report.problems.some((p) => p.includes(plot.CHART_PROBLEM_PREFIX)));
+  assert.deepEqual((await plot.checkNotebookCharts({ cells: notebook.cells.slice(0, 2) })).problems, []);
+});
+
+test("modelGraphSvg draws one box per layer and one arrow per connection, with a bend for a skip", async () => {
+  type Layer = plot.GraphLayer & { inboundNodes: { inboundLayers: plot.GraphLayer[] }[] };
+  const layer = (name: string, parents: plot.GraphLayer[]): Layer =>
+    ({ name, getClassName: () => (parents.length ? "Dense" : "InputLayer"), outputShape: [null, 4], countParams: () => 20, inboundNodes: [{ inboundLayers: parents }] });
+  const input = layer("pixels", []);
+  const deep = layer("deep_1", [input]);
+  const joined = layer("joined", [input, deep]);
+  const svg = plot.modelGraphSvg({ layers: [input, deep, joined] }, "A <branch>");
+  assert.equal((svg.match(/<rect x=/g) ?? []).length, 3);
+  assert.equal((svg.match(/class="edge"/g) ?? []).length, 3);
+  assert.equal((svg.match(/<path class="edge"/g) ?? []).length, 1, "the skip connection should bend around");
+  for (const text of ["pixels (InputLayer)", "deep_1 (Dense)", "A &lt;branch&gt;", "20 params"]) assert.ok(svg.includes(text), text);
+  const png = decode((await plot.svgToPng(svg)).png);
+  assert.ok(inked(png) > 1000);
+});
+
+test("compareRunsSpec lists only the data splits the runs have", () => {
+  const trainOnly = plot.compareRunsSpec([{ name: "no validation", history: { loss: [1, 0.5], acc: [0.5, 0.8] } }]);
+  const text = JSON.stringify(trainOnly);
+  assert.ok(!text.includes("validation data"), "a chart without validation runs must not explain a validation line");
+  assert.ok(text.includes('"domain":["train"]'), text.slice(0, 400));
+  assert.ok(JSON.stringify(plot.compareRunsSpec(runs)).includes('"domain":["train","validation"]'));
+});
+
+test("the source comparison table puts both figures in one row, numbers to 4 places, a dash where one is missing", () => {
+  const bundle = plot.sourceComparisonBundle([
+    { quantity: "test accuracy", source: 0.8777, ours: 0.88216, note: "10,000 test images" },
+    { quantity: "epoch 3 loss", source: null, ours: 0.31 },
+  ], { title: "Lesson <01>" });
+  const text = String(bundle["text/plain"]);
+  assert.match(text, /^Lesson <01>\n/);
+  assert.match(text, /test accuracy\s+0\.8777\s+0\.8822\s+10,000 test images/);
+  assert.match(text, /epoch 3 loss\s+–\s+0\.3100/);
+  assert.ok(String(bundle["text/html"]).includes("Lesson &lt;01&gt;"));
+  assert.throws(() => plot.sourceComparisonBundle([]), /at least one row/);
 });
 
 test("a broken spec fails with a message naming the chart", () => {

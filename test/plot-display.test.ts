@@ -27,6 +27,16 @@ test("outside a notebook nothing is sent and nothing throws", async () => {
   plot.showModelSummary({ name: "empty", layers: [] }, {});
 });
 
+test("showChart adds one problem line under a chart that warns or draws nothing, and none under a good one", async () => {
+  const { sent, writer } = fakeWriter();
+  await plot.showChart(plot.testAccuracySpec([{ name: "m", accuracy: 0.5 }]), { writer });
+  assert.equal(sent.length, 1);
+  await plot.showChart({ title: "Empty", data: { values: [] }, mark: "point", encoding: { x: { field: "a", type: "quantitative" } } }, { writer });
+  assert.equal(sent.length, 3);
+  assert.deepEqual(Object.keys(sent[2].message.data), ["text/plain"]);
+  assert.match(String(sent[2].message.data["text/plain"]), /^chart problem: "Empty": .*it draws no data marks/);
+});
+
 test("showBundle sends one display_data with every MIME type, binary as base64", () => {
   const { sent, writer } = fakeWriter();
   const png = plot.grayImagePng([0, 1, 1, 0], { width: 2 });

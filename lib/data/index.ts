@@ -3,3 +3,4 @@ export * from "./dataset";
 export * from "./idx";
 export * from "./sources";
 export * from "./tensors";
+export * from "./statistics";

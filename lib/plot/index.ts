@@ -13,9 +13,11 @@ export {
   setDisplayWriter, currentDisplayWriter, inNotebook, encodeBundle, showBundle, newLiveDisplay,
 } from "./display";
 export {
-  VegaLiteSpec, VEGA_LITE_SCHEMA, VEGA_LITE_MIME, RenderedPng, ChartBundleOptions, compileVegaLite, chartTitle, renderSvg,
-  canRenderPng, svgToPng, renderPng, chartBundle, showChart, showPng,
+  VegaLiteSpec, VEGA_LITE_SCHEMA, VEGA_LITE_MIME, RenderedPng, RenderedChart, ChartBundleOptions, CHART_PROBLEM_PREFIX,
+  compileVegaLite, chartTitle, renderChart, chartProblems, chartProblemLine, renderSvg, canRenderPng, svgToPng, renderPng,
+  chartBundle, showChart, showPng,
 } from "./render";
+export { NotebookJson, NotebookChartReport, checkNotebookCharts, checkNotebookChartsFile } from "./notebookCharts";
 export { Rgb, ImageInput, GrayImage, GrayOptions, toGrayImage, Raster, grayImagePng, pngDataUrl } from "./raster";
 export { GridItem, ImageGridOptions, imageGridPng, gridCaption } from "./imageGrid";
 export { ImageSpecOptions, PredictionSpecOptions, imageSpec, predictionSpec } from "./imageCharts";
@@ -35,9 +37,15 @@ export {
   SummaryLayer, SummaryModel, LayerSummary, ModelSummary, summarizeModel, formatCount, modelSummaryText,
   modelSummaryHtml, modelSummaryBundle, showModelSummary,
 } from "./modelSummary";
-export { MetricHistory, NamedRun, CompareRunsOptions, ModelScore, compareRunsSpec, testAccuracySpec } from "./compareCharts";
-export { BatchSpeed, batchScalingSpec } from "./benchCharts";
+export {
+  MetricHistory, NamedRun, CompareRunsOptions, ModelScore, NamedAccuracy, SettingValue, SettingDotsOptions, compareRunsSpec, testAccuracySpec,
+  accuracyDotsSpec, settingDotsSpec,
+} from "./compareCharts";
 export { COLORS } from "./specCommon";
+export { GraphLayer, GraphModel, modelGraphSvg, showModelGraph } from "./modelGraph";
+export { NamedDeadUnits, deadUnitsSpec } from "./deadUnitsChart";
+export { SourceFigure, SourceTableOptions, sourceComparisonBundle, showSourceComparison } from "./sourceTable";
+export { BatchSpeed, batchScalingSpec } from "./benchCharts";
 export { ChannelGridOptions, channelGridPng } from "./channelGrid";
 export { SourceComparisonStep, SourceComparisonOptions, sourceVersusOursSpec } from "./sourceCharts";
 export { EpochHistory, OverfittingOptions, overfittingSpec } from "./overfittingChart";

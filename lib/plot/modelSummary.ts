@@ -105,7 +105,7 @@ export function modelSummaryText(summary: ModelSummary): string {
   ].join("\n");
 }
 
-/** Escapes the characters HTML gives a meaning to. */
+/** Escapes text for HTML and XML (SVG) content and attribute values. */
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }

@@ -67,6 +67,78 @@ export function chartTitle(spec: VegaLiteSpec): string {
   return "chart";
 }
 
+/** A chart rendered headlessly, with what went wrong while drawing it. */
+export interface RenderedChart {
+  /** The standalone SVG document. */
+  svg: string;
+  /** vega-lite and vega warnings and errors, in the order they came. */
+  warnings: string[];
+  /** Items of the chart's data marks (bars, points, lines, texts of the data; not axes, gridlines or legends). */
+  dataItems: number;
+  /** How many of those items have a finite position and size, i.e. are really drawn. */
+  drawnDataItems: number;
+}
+
+/** Start of the text line {@link showChart} adds under a chart that has problems (checks search for it). */
+export const CHART_PROBLEM_PREFIX = "chart problem:";
+
+/** Geometry channels of a scenegraph item that must be finite numbers when present (null means "not drawable"). */
+const GEOMETRY = ["x", "y", "x2", "y2", "width", "height"];
+/** Mark types whose items need a width and a height to be visible. */
+const SIZED_MARKS = new Set(["rect", "image"]);
+
+interface SceneMark { marktype: string; role: string; items: SceneItem[] }
+interface SceneItem { items?: SceneMark[]; [channel: string]: unknown }
+
+/** Counts the items of data marks (role "mark") in a vega scenegraph, and those with drawable geometry. */
+function countDataItems(mark: SceneMark, counts = { dataItems: 0, drawnDataItems: 0 }): typeof counts {
+  for (const item of mark.items) {
+    if (mark.marktype === "group") {
+      for (const child of item.items ?? []) countDataItems(child, counts);
+    } else if (mark.role === "mark") {
+      counts.dataItems++;
+      const present = GEOMETRY.filter((channel) => channel in item);
+      const finite = present.every((channel) => Number.isFinite(item[channel]));
+      const sized = !SIZED_MARKS.has(mark.marktype) || (present.includes("width") && present.includes("height"));
+      if (finite && sized) counts.drawnDataItems++;
+    }
+  }
+  return counts;
+}
+
+/**
+ * Renders a vega-lite spec to SVG headlessly and reports what went wrong: every vega-lite / vega warning or
+ * error, and how many of its data items were really drawn (a bar from zero on a log scale, for example, has no
+ * finite height and leaves an empty plot with only its axes).
+ *
+ * @throws Error naming the chart when vega-lite rejects the spec outright.
+ */
+export async function renderChart(spec: VegaLiteSpec): Promise<RenderedChart> {
+  const warnings: string[] = [];
+  const logger = collectingLogger(warnings);
+  const view = new vega.View(vega.parse(compileVegaLite(spec, warnings)), { renderer: "none", logger, logLevel: vega.Warn });
+  try {
+    const svg = await view.toSVG();
+    const root = (view.scenegraph() as unknown as { root: SceneMark }).root;
+    return { svg, warnings, ...countDataItems(root) };
+  } finally {
+    view.finalize();
+  }
+}
+
+/**
+ * What is wrong with a rendered chart, one sentence each: its warnings, and data that was not drawn.
+ * An empty list means the chart compiled cleanly and drew every one of its data items.
+ */
+export function chartProblems(chart: RenderedChart): string[] {
+  const problems = [...chart.warnings];
+  if (chart.dataItems === 0) problems.push("it draws no data marks (only axes, gridlines or titles)");
+  else if (chart.drawnDataItems < chart.dataItems) {
+    problems.push(`${chart.dataItems - chart.drawnDataItems} of its ${chart.dataItems} data items have no finite position or size and are not drawn`);
+  }
+  return problems;
+}
+
 /**
  * Renders a vega-lite spec to a standalone SVG document string, headlessly.
  *
@@ -74,13 +146,9 @@ export function chartTitle(spec: VegaLiteSpec): string {
  * @param warnings - receives vega-lite / vega warnings instead of printing them.
  */
 export async function renderSvg(spec: VegaLiteSpec, warnings: string[] = []): Promise<string> {
-  const logger = collectingLogger(warnings);
-  const view = new vega.View(vega.parse(compileVegaLite(spec, warnings)), { renderer: "none", logger, logLevel: vega.Warn });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  const chart = await renderChart(spec);
+  warnings.push(...chart.warnings);
+  return chart.svg;
 }
 
 type ResvgModule = typeof import("@resvg/resvg-js");
@@ -158,11 +226,12 @@ export interface ChartBundleOptions extends ShowOptions {
 /**
  * Builds the MIME bundle for a chart: vega-lite (interactive in JupyterLab), a static fallback image
  * (classic Notebook, nbconvert HTML, GitHub, notebooks opened without a kernel) and text/plain.
- * The PNG's display size goes into the bundle's metadata (returned alongside).
+ * The PNG's display size goes into the bundle's metadata, and the chart's {@link chartProblems} come alongside.
  */
 export async function chartBundle(spec: VegaLiteSpec, options: ChartBundleOptions = {}):
-  Promise<{ bundle: MimeBundle; metadata: { [key: string]: unknown } }> {
-  const svg = await renderSvg(spec);
+  Promise<{ bundle: MimeBundle; metadata: { [key: string]: unknown }; problems: string[] }> {
+  const chart = await renderChart(spec);
+  const svg = chart.svg;
   let fallbacks = options.fallbacks ?? ["png"];
   if (!canRenderPng()) fallbacks = ["svg"];
   const bundle: MimeBundle = { [VEGA_LITE_MIME]: spec };
@@ -174,11 +243,18 @@ export async function chartBundle(spec: VegaLiteSpec, options: ChartBundleOption
   }
   if (fallbacks.includes("svg")) bundle["image/svg+xml"] = svg;
   bundle["text/plain"] = options.text ?? `[chart] ${chartTitle(spec)}`;
-  return { bundle, metadata };
+  return { bundle, metadata, problems: chartProblems(chart) };
+}
+
+/** The one text line shown under a chart with problems: {@link CHART_PROBLEM_PREFIX}, the chart's title, the problems. */
+export function chartProblemLine(spec: VegaLiteSpec, problems: readonly string[]): string {
+  return `${CHART_PROBLEM_PREFIX} "${chartTitle(spec)}": ${problems.join("; ")}`;
 }
 
 /**
- * Renders a chart and shows it as one notebook output (vega-lite + PNG + text).
+ * Renders a chart and shows it as one notebook output (vega-lite + PNG + text). When vega-lite or vega warned
+ * while rendering it, or its data marks drew nothing, one text line under it says so ({@link chartProblemLine});
+ * the lesson tests fail on such a line.
  *
  * Outside a notebook nothing is shown (the chart is still rendered, so spec errors surface); use
  * {@link inNotebook} to tell. Returns nothing, so tslab prints nothing after the chart.
@@ -186,8 +262,9 @@ export async function chartBundle(spec: VegaLiteSpec, options: ChartBundleOption
  * @example await showChart(confusionMatrixSpec(matrix))
  */
 export async function showChart(spec: VegaLiteSpec, options: ChartBundleOptions = {}): Promise<void> {
-  const { bundle, metadata } = await chartBundle(spec, options);
+  const { bundle, metadata, problems } = await chartBundle(spec, options);
   showBundle(bundle, { ...options, metadata: { ...metadata, ...(options.metadata ?? {}) } });
+  if (problems.length > 0) showBundle({ "text/plain": chartProblemLine(spec, problems) }, { writer: options.writer });
 }
 
 /**

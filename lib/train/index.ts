@@ -13,3 +13,5 @@ export * from "./saveChecked";
 export * from "./augment";
 export * from "./schedule";
 export * from "./timing";
+export * from "./probe";
+export * from "./kerasRmsprop";
