@@ -37,3 +37,8 @@ export {
 } from "./modelSummary";
 export { MetricHistory, NamedRun, CompareRunsOptions, ModelScore, compareRunsSpec, testAccuracySpec } from "./compareCharts";
 export { COLORS } from "./specCommon";
+export {
+  ComparedRecord, recordsOverviewSpec, accuracyVsTimeSpec, confusionMatricesSpec, perClassComparisonSpec, sharedConfusionsSpec,
+  agreementSpec, benchmarkSpec,
+} from "./comparisonCharts";
+export { TableRow, TableOptions, tableBundle, showTable } from "./table";
