@@ -66,7 +66,7 @@ export function recordsOverviewSpec(records: readonly ComparedRecord[], options:
     hconcat: [
       panel("accuracy", "Test accuracy", "accuracy (%)", ".1f", false, true),
       panel("params", "Parameters", "parameters (log)", ".3~s", true, false),
-      panel("seconds", "Time", "seconds (log)", ".3~s", true, false),
+      panel("seconds", "Time", "seconds (log)", ",.3~r", true, false),
       panel("speed", "Speed", "images/s (log)", ".3~s", true, false),
     ],
     spacing: 40,
@@ -88,7 +88,7 @@ export function accuracyVsTimeSpec(records: readonly ComparedRecord[], options: 
     onFrontier: frontier.has(r),
   }));
   const frontierRows = rows.filter((r) => r.onFrontier).sort((a, b) => a.seconds - b.seconds);
-  const x = { field: "seconds", type: "quantitative", scale: { type: "log" }, axis: { title: "training time (seconds, log scale)", format: "~s" } };
+  const x = { field: "seconds", type: "quantitative", scale: { type: "log" }, axis: { title: "training time (seconds, log scale)", format: ",~r" } };
   const y = { field: "accuracy", type: "quantitative", scale: { zero: false, padding: 14 }, axis: { title: "test accuracy (%)" } };
   return finishSpec({
     title: title(options.title ?? "Accuracy against training time", "line: the runs no faster run matches; up and left is better"),
