@@ -3,6 +3,7 @@
  * Data loading, backend selection, model presets, training helpers, and the display toolkit under `fm.plot`.
  */
 export * from "./backend";
+export * from "./compare";
 export * from "./data";
 export * from "./models";
 export * from "./train";

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { test } from "node:test";
-import { readResults, ResultRecord, resultOf, resultsDir, saveResult } from "../lib/train/result";
+import { clearResults, readResults, ResultRecord, resultOf, resultsDir, saveResult } from "../lib/train/result";
 import { TrainResult } from "../lib/train/train";
 import { UserError } from "../lib/util/errors";
 import { tempDir } from "./helpers";
@@ -52,4 +52,16 @@ test("missing lessons and broken files are named, with what to do", () => {
     (e: Error) => e instanceof UserError && /03-cnn, 04-deep/.test(e.message) && /run them/.test(e.message));
   fs.writeFileSync(path.join(resultsDir("full", root), "05-vgg--x.json"), "{ not json");
   assert.throws(() => readResults("full", { root }), (e: Error) => e instanceof UserError && /05-vgg--x\.json/.test(e.message) && /re-run/.test(e.message));
+});
+
+test("clearing a lesson's records removes only that lesson's, in that profile", () => {
+  const root = tempDir();
+  saveResult(record("02-keras", "old name", 0.8), root);
+  saveResult(record("02-keras", "mlp", 0.85), root);
+  saveResult(record("02-keras-extra", "mlp", 0.86), root);
+  saveResult(record("02-keras", "mlp", 0.5, "smoke"), root);
+  assert.equal(clearResults("full", "02-keras", root), 2);
+  assert.deepEqual(readResults("full", { root }).map((r) => r.lesson), ["02-keras-extra"]);
+  assert.equal(readResults("smoke", { root }).length, 1);
+  assert.equal(clearResults("full", "03-missing", tempDir()), 0);
 });

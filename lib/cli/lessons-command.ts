@@ -2,7 +2,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as readline from "readline";
-import { ResultRecord } from "../train/result";
+import { clearResults, ResultRecord } from "../train/result";
 import { UserError } from "../util/errors";
 import { Interrupted, watchInterrupts } from "../util/interrupt";
 import { projectRoot } from "../util/paths";
@@ -61,6 +61,8 @@ export async function lessonsCommand(argv: string[]): Promise<void> {
   if (!fs.existsSync(path.join(jupyter.JUPYTER_DIR, "kernels", "tslab", "kernel.json"))) {
     throw new UserError("The tslab kernel is not registered yet: run `npm run setup` first.");
   }
+  // each lesson run replaces all of its saved records, so none of an earlier run's lingers for lesson 06 to read
+  for (const notebook of notebooks) clearResults(profile, path.basename(notebook, ".ipynb"));
   const runnerArgs = [path.join(root, "scripts", "run_lessons.py"), "--out-dir", outDir, ...notebooks];
   if (values.html) runnerArgs.push("--html");
   const timeout = positiveInt(values, "timeout");

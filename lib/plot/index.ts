@@ -51,3 +51,7 @@ export { SourceComparisonStep, SourceComparisonOptions, sourceVersusOursSpec } f
 export { EpochHistory, OverfittingOptions, overfittingSpec } from "./overfittingChart";
 export { TableRow, TableOptions, tableBundle, showTable } from "./table";
 export { StepSeries, StepsChartOptions, accuracyByStepsSpec, trainingAccuracyBySteps } from "./stepsChart";
+export {
+  ComparedRecord, recordsOverviewSpec, accuracyVsTimeSpec, confusionMatricesSpec, perClassComparisonSpec, sharedConfusionsSpec,
+  agreementSpec, benchmarkSpec,
+} from "./comparisonCharts";

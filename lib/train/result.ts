@@ -95,6 +95,19 @@ export function saveResult(record: ResultRecord, root = dataDir()): string {
 }
 
 /**
+ * Deletes the saved records of one lesson in a profile, so that a new run of the lesson leaves only its own
+ * records (a model renamed or dropped since an earlier run would otherwise linger). Returns how many it deleted.
+ */
+export function clearResults(profile: Profile, lesson: string, root = dataDir()): number {
+  const dir = resultsDir(profile, root);
+  if (!fs.existsSync(dir)) return 0;
+  const prefix = recordFile({ lesson, model: "" }).replace(/\.json$/, "");
+  const stale = fs.readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith(".json"));
+  for (const f of stale) fs.rmSync(path.join(dir, f), { force: true });
+  return stale.length;
+}
+
+/**
  * The saved records of a profile, in lesson order.
  *
  * @param lessons when given, every one of these lessons must have saved at least one record

@@ -1,0 +1,4 @@
+export * from "./agreement";
+export * from "./benchmarks";
+export * from "./models";
+export * from "./records";
