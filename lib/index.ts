@@ -8,3 +8,4 @@ export * from "./models";
 export * from "./train";
 export * as plot from "./plot";
 export { UserError } from "./util/errors";
+export * as web from "./web";
