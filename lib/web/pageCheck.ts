@@ -21,7 +21,7 @@ export interface PageDrawing {
 
 /** What {@link checkPage} saw in the browser. */
 export interface PageCheck {
-  /** The backend as the page describes it, e.g. "wasm (SIMD, 1 thread)", and tfjs's name for it. */
+  /** The backend as the page describes it, e.g. "wasm (SIMD, threaded build, 1 thread)", and tfjs's name for it. */
   backend: string;
   backendName: string;
   /** Every test image of the page after "Classify them all", and the seconds that took in the page. */

@@ -6,7 +6,7 @@ const ORDER = ["wasm", "webgl", "cpu"] as const;
 
 /**
  * Starts the first backend that works: WebAssembly (its .wasm files come from this server's /wasm/), then WebGL,
- * then plain JavaScript. Returns a description for the page, e.g. "wasm (SIMD, 2 threads)".
+ * then plain JavaScript. Returns a description for the page, e.g. "wasm (SIMD, threaded build, 2 threads)".
  */
 export async function startBackend(requested: string | null): Promise<string> {
   setWasmPaths("/wasm/");
@@ -30,8 +30,9 @@ export async function startBackend(requested: string | null): Promise<string> {
 async function describe(name: string): Promise<string> {
   if (name === "wasm") {
     const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
+    const shared = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");
     const threads = getThreadsCount();
-    return `wasm (${simd ? "SIMD" : "no SIMD"}, ${threads} thread${threads === 1 ? "" : "s"})`;
+    return `wasm (${simd ? "SIMD" : "no SIMD"}, ${shared ? "threaded build" : "no shared memory"}, ${threads} thread${threads === 1 ? "" : "s"})`;
   }
   if (name === "webgl") return `webgl (WebGL ${tf.env().getNumber("WEBGL_VERSION")})`;
   return name;
