@@ -10,3 +10,4 @@ export * from "./train";
 export * as plot from "./plot";
 export { UserError } from "./util/errors";
 export { Interrupted } from "./util/interrupt";
+export * as web from "./web";

@@ -131,17 +131,23 @@ function ensureNativeAccelerator() {
   run(process.execPath, [buildScript]);
 }
 
-/** 4. The TypeScript library and tests, compiled to dist/ when any source is newer than the last build. */
+/**
+ * 4. The TypeScript library and tests, compiled to dist/ when any source is newer than the last build, and the web
+ * page's sources type-checked (esbuild bundles them without checking types).
+ */
 function ensureBuilt() {
   const stamp = path.join(ROOT, "dist", ".build-stamp");
   const newestSource = Math.max(
     newestIn(path.join(ROOT, "lib"), /\.ts$/),
     newestIn(path.join(ROOT, "test"), /\.ts$/),
+    newestIn(path.join(ROOT, "web"), /\.(ts|json)$/),
     mtime(path.join(ROOT, "tsconfig.json")),
   );
   if (mtime(stamp) >= newestSource) return;
   say("building the library (tsc)...");
-  run(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(ROOT, "tsconfig.json")]);
+  const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+  run(process.execPath, [tsc, "-p", path.join(ROOT, "tsconfig.json")]);
+  run(process.execPath, [tsc, "-p", path.join(ROOT, "web", "tsconfig.json")]);
   fs.writeFileSync(stamp, new Date().toISOString());
 }
 

@@ -5,6 +5,7 @@ import { BENCH_HELP, benchCommand } from "./bench-command";
 import { DATA_HELP, dataCommand } from "./data-command";
 import { LESSONS_HELP, lessonsCommand } from "./lessons-command";
 import { PRESETS_HELP, presetsCommand } from "./presets-command";
+import { SERVE_HELP, serveCommand } from "./serve-command";
 import { TRAIN_HELP, trainCommand } from "./train-command";
 
 interface Command {
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, Command> = {
   train: { help: TRAIN_HELP, run: trainCommand },
   lessons: { help: LESSONS_HELP, run: lessonsCommand },
   bench: { help: BENCH_HELP, run: benchCommand },
+  serve: { help: SERVE_HELP, run: serveCommand },
 };
 
 function usage(): string {

@@ -16,11 +16,15 @@ export function modelDir(name: string): string {
  * A tfjs IO handler that reads and writes a model as `model.json` + `weights.bin` in a folder, the same layout
  * as tfjs-node's `file://` handler, on every backend. Saving writes into a temporary folder and renames it into
  * place, so an interrupted save never leaves a half-written model.
+ *
+ * @param options.shardBytes split the weights into files of at most this many bytes, named like tfjs's web
+ *   format (`group1-shard1of2.bin`, ...), so that browsers can fetch and cache them in pieces
  */
-export function folderHandler(dir: string): tf.io.IOHandler {
+export function folderHandler(dir: string, options: { shardBytes?: number } = {}): tf.io.IOHandler {
   return {
     save: async (artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> => {
       const weights = artifacts.weightData ? tf.io.concatenateArrayBuffers(([] as ArrayBuffer[]).concat(artifacts.weightData)) : new ArrayBuffer(0);
+      const shards = weightFiles(weights, options.shardBytes);
       const modelJson = {
         modelTopology: artifacts.modelTopology,
         format: artifacts.format,
@@ -28,14 +32,14 @@ export function folderHandler(dir: string): tf.io.IOHandler {
         convertedBy: artifacts.convertedBy,
         trainingConfig: artifacts.trainingConfig,
         userDefinedMetadata: artifacts.userDefinedMetadata,
-        weightsManifest: [{ paths: ["./weights.bin"], weights: artifacts.weightSpecs ?? [] }],
+        weightsManifest: [{ paths: shards.map((s) => `./${s.name}`), weights: artifacts.weightSpecs ?? [] }],
       };
       fs.mkdirSync(path.dirname(dir), { recursive: true });
       const temp = `${dir}.${process.pid}.tmp`;
       fs.rmSync(temp, { recursive: true, force: true });
       fs.mkdirSync(temp);
       fs.writeFileSync(path.join(temp, "model.json"), JSON.stringify(modelJson));
-      fs.writeFileSync(path.join(temp, "weights.bin"), Buffer.from(weights));
+      for (const shard of shards) fs.writeFileSync(path.join(temp, shard.name), shard.bytes);
       fs.rmSync(dir, { recursive: true, force: true });
       fs.renameSync(temp, dir);
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
@@ -72,6 +76,17 @@ export function folderHandler(dir: string): tf.io.IOHandler {
   };
 }
 
+/** The weight files of a save: one `weights.bin`, or shards of at most `shardBytes` named as tfjs's web format. */
+function weightFiles(weights: ArrayBuffer, shardBytes?: number): { name: string; bytes: Buffer }[] {
+  if (shardBytes === undefined) return [{ name: "weights.bin", bytes: Buffer.from(weights) }];
+  if (!(Number.isInteger(shardBytes) && shardBytes > 0)) throw new UserError(`shardBytes must be a positive whole number, got ${shardBytes}.`);
+  const count = Math.max(1, Math.ceil(weights.byteLength / shardBytes));
+  return Array.from({ length: count }, (_, i) => ({
+    name: `group1-shard${i + 1}of${count}.bin`,
+    bytes: Buffer.from(weights.slice(i * shardBytes, (i + 1) * shardBytes)),
+  }));
+}
+
 /** Saves a model under `data/models/<name>/` (or `dir` when given) and returns the folder. */
 export async function saveModel(model: tf.LayersModel, name: string, dir = modelDir(name)): Promise<string> {
   await model.save(folderHandler(dir), { includeOptimizer: model.optimizer != null });
@@ -81,4 +96,9 @@ export async function saveModel(model: tf.LayersModel, name: string, dir = model
 /** Loads a model saved by {@link saveModel}; it comes back compiled when it was saved compiled. */
 export async function loadModel(name: string, dir = modelDir(name)): Promise<tf.LayersModel> {
   return tf.loadLayersModel(folderHandler(dir));
+}
+
+/** True when a model of that name has been saved. */
+export function hasSavedModel(name: string, dir = modelDir(name)): boolean {
+  return fs.existsSync(path.join(dir, "model.json"));
 }

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { ImageSet } from "../data/dataset";
 import { createPreset, PresetOptions, presetInfo } from "../models/presets";
 import { evaluate } from "./evaluate";
+import { hasSavedModel, loadModel, modelDir } from "./io";
 import { ResultRecord, resultOf } from "./result";
 import { train, TrainOptions, TrainResult } from "./train";
 
@@ -78,4 +79,21 @@ export async function trainVariants(
     trained.push({ label: variant.label, result, record });
   }
   return trained;
+}
+
+/**
+ * The model a lesson saved under `saved` when there is one (`fit` is then null); otherwise the preset trained now
+ * with the `quick` settings, so that a later lesson still runs when an earlier one has not been run. `dir`
+ * overrides where the saved model is looked for (default `data/models/<saved>/`).
+ */
+export async function savedOrQuickPreset(
+  saved: string,
+  preset: string,
+  data: { train: ImageSet; test: ImageSet },
+  quick: TrainPresetOptions,
+  dir = modelDir(saved),
+): Promise<{ model: tf.LayersModel; fit: TrainResult | null }> {
+  if (hasSavedModel(saved, dir)) return { model: await loadModel(saved, dir), fit: null };
+  const { model, result } = await trainPreset(preset, data, quick);
+  return { model, fit: result };
 }
