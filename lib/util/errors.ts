@@ -1,4 +1,8 @@
-import { inspect } from "util";
+/**
+ * Node's \`util.inspect.custom\` symbol, reached through the global symbol registry rather than an import of "util",
+ * so that this module also bundles for the browser (lesson 07's page uses the library's preprocessing).
+ */
+const INSPECT_CUSTOM = Symbol.for("nodejs.util.inspect.custom");
 
 /**
  * An error meant for a person, not a stack trace: the message names the thing that is wrong and says what to do.
@@ -11,7 +15,7 @@ export class UserError extends Error {
     this.name = "UserError";
   }
 
-  [inspect.custom](): string {
+  [INSPECT_CUSTOM](): string {
     return `${this.name}: ${this.message}`;
   }
 }
