@@ -149,3 +149,32 @@ nativeTest("Adam training on initWasm + onednn follows cpu", async () => {
   assert.ok(cpu[3] < cpu[0], "the loss goes down");
   wasm.forEach((l, i) => assert.ok(Math.abs(l - cpu[i]) < 1e-4 * Math.max(1, cpu[i]), `step ${i}: ${l} vs ${cpu[i]}`));
 });
+
+nativeTest("with the native kernel, Adam fuses variables of every size (a 90,000-weight kernel too) and still follows cpu", async () => {
+  const steps = 3;
+  const run = async (backend: string) => {
+    await tf.setBackend(backend);
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [300], units: 300, activation: "relu", kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+        tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }),
+      ],
+    });
+    model.compile({ optimizer: tf.train.adam(1e-3), loss: "categoricalCrossentropy" });
+    const x = tf.tensor2d(data(16 * 300, 7), [16, 300]);
+    const y = tf.oneHot(tf.tensor1d([...Array(16).keys()].map((i) => i % 10), "int32"), 10).toFloat();
+    const losses: number[] = [];
+    for (let i = 0; i < steps; i++) losses.push(Number(await model.trainOnBatch(x, y)));
+    const weights = Array.from(await model.layers[0].getWeights()[0].data());
+    tf.dispose([x, y]);
+    model.dispose();
+    return { losses, weights };
+  };
+  const cpu = await run("cpu");
+  onednnCallCounts(true);
+  const wasm = await run("wasm");
+  assert.equal(onednnCallCounts(true)[ADAM]?.native, 4 * steps, "all four variables, the 90,000-weight kernel included, took the fused kernel each step");
+  wasm.losses.forEach((l, i) => assert.ok(Math.abs(l - cpu.losses[i]) < 1e-4 * Math.max(1, cpu.losses[i]), `step ${i}: ${l} vs ${cpu.losses[i]}`));
+  const worst = Math.max(...wasm.weights.map((w, i) => Math.abs(w - cpu.weights[i])));
+  assert.ok(worst < 1e-5, `weights after ${steps} steps differ by up to ${worst}`);
+});

@@ -8,6 +8,7 @@ import "@tensorflow/tfjs-backend-wasm"; // stock wasm kernels must be registered
 import { threadCount } from "../threads";
 import { addonFailure, loadAddon } from "./addon";
 import { broadcastGradientsInstalled, installBroadcastGradients, uninstallBroadcastGradients } from "../wasm/gradients";
+import { ADAM_KERNEL, fuseAdamForAllSizes } from "../wasm/kernels/adam";
 import { CallCount, callCounts, registerNativeKernels, unregisterNativeKernels } from "./kernels";
 
 /** Options for {@link installOnednn}. */
@@ -59,6 +60,7 @@ export function installOnednn(options: OnednnOptions = {}): OnednnInstall | null
     return null;
   }
   const kernels = registerNativeKernels(addon);
+  fuseAdamForAllSizes(kernels.includes(ADAM_KERNEL));
   broadcastBefore ??= broadcastGradientsInstalled();
   let gradients: string[] = [];
   if (options.gradients === false) uninstallBroadcastGradients();
@@ -81,6 +83,7 @@ export function onednnUnavailableReason(): string | null {
  */
 export function uninstallOnednn(): void {
   unregisterNativeKernels();
+  fuseAdamForAllSizes(false);
   if (broadcastBefore === undefined) return;
   if (broadcastBefore) installBroadcastGradients();
   else uninstallBroadcastGradients();

@@ -68,8 +68,22 @@ interface AdamInternals {
   incrementIterations(): void;
 }
 
-/** Variables with at least this many elements use tfjs's op sequence (fast XNNPACK ops) instead. */
+/**
+ * Variables with at least this many elements use tfjs's op sequence (vectorised XNNPACK ops beat the kernel's one
+ * scalar JS pass) unless {@link fuseAdamForAllSizes} says the kernel is native and multi-threaded.
+ */
 const LARGE_VARIABLE = 65536;
+
+let fusedForAllSizes = false;
+
+/**
+ * Routes variables of every size through {@link ADAM_KERNEL}: the oneDNN addon turns this on when it serves the
+ * kernel natively (one threaded pass per variable, where tfjs's sequence makes about 14 passes), and off again
+ * when it is uninstalled.
+ */
+export function fuseAdamForAllSizes(on: boolean): void {
+  fusedForAllSizes = on;
+}
 
 let installed = false;
 
@@ -102,7 +116,7 @@ export function installFusedAdam(): void {
         if (gradient == null) return;
         const m = this.accumulatedFirstMoment[i].variable;
         const v = this.accumulatedSecondMoment[i].variable;
-        if (value.size >= LARGE_VARIABLE) {
+        if (value.size >= LARGE_VARIABLE && !fusedForAllSizes) {
           // Large variables: XNNPACK's elementwise ops beat one scalar JS pass; same formula as tfjs.
           const newM = tf.add(tf.mul(m, this.beta1), tf.mul(gradient, 1 - this.beta1));
           const newV = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2));
