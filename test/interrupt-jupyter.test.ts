@@ -24,8 +24,9 @@ test("Jupyter's interrupt stops a training cell: the cell ends, the kernel goes 
   assert.ok(report.busy_cores_before > 0.5, `training was not running when interrupted (${report.busy_cores_before} cores busy)`);
   assert.notEqual(report.cell_ended_s, null, "the interrupted cell never ended");
   assert.notEqual(report.board_stopped_s, null, `the board never said "stopped by you": ${report.train_output}`);
+  // tslab ends the cell at the interrupt ("Interrupted asynchronously"), so the Interrupted error that fm.train throws
+  // a batch later reaches no output: the board's line is what the learner reads.
   assert.match(report.train_output, /stopped by you at epoch \d+, batch \d+ of 63/);
-  assert.match(report.train_output, /Interrupted: Training stopped by you at epoch \d+, batch \d+ of 63; the model keeps the weights it reached/);
   assert.notEqual(report.idle_s, null, "the kernel kept the CPU busy for 30 s after the interrupt");
   assert.ok(report.busy_cores_after < 0.1, `the kernel still keeps ${report.busy_cores_after} cores busy`);
   assert.equal(report.kernel_alive, true);
@@ -60,22 +61,24 @@ function processesWith(...markers: string[]): number[] {
 
 const alive = (pid: number) => fs.existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
 
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  test(`npm start's Jupyter server stops when npm start gets ${signal}`, { timeout: 240_000 }, async () => {
+// SIGTERM as `kill <pid>` sends it, to npm alone; SIGINT as Ctrl-C in a terminal sends it, to npm's whole process group
+// (npm itself ignores a SIGINT sent to it alone and waits for its script, which the terminal signals too).
+for (const [signal, how] of [["SIGTERM", "to npm"], ["SIGINT", "to its process group (Ctrl-C)"]] as const) {
+  test(`npm start's Jupyter server stops when npm start gets ${signal} ${how}`, { timeout: 240_000 }, async () => {
     const port = await freePort();
     const marker = `--port=${port}`;
-    const npm = spawn("npm", ["start", "--", marker, "--no-browser"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const npm = spawn("npm", ["start", "--", marker, "--no-browser"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let output = "";
     npm.stdout.on("data", (chunk) => (output += chunk));
     npm.stderr.on("data", (chunk) => (output += chunk));
-    // "exit", not "close": Jupyter may hold npm's output pipes open after npm itself has ended
-    const exited = new Promise<number | null>((resolve) => npm.on("exit", (code) => resolve(code)));
     try {
       await until(() => output.includes(`127.0.0.1:${port}/`) || npm.exitCode !== null, "Jupyter to listen", 120_000);
       const servers = processesWith(marker, "--ip=127.0.0.1");
       assert.equal(servers.length, 1, `Jupyter processes with ${marker}: ${servers}\n${output}`);
-      npm.kill(signal);
-      await exited;
+      if (signal === "SIGINT") process.kill(-npm.pid!, signal);
+      else npm.kill(signal);
+      // bounded, so that a failure still reaches `finally` and kills what it started instead of hanging the suite
+      await until(() => npm.exitCode !== null || npm.signalCode !== null, "npm start to exit", 30_000);
       await until(() => !alive(servers[0]), "Jupyter to stop", 30_000);
       await assert.rejects(
         new Promise((resolve, reject) => net.connect(port, "127.0.0.1").on("connect", resolve).on("error", reject)),

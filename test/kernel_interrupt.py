@@ -141,7 +141,7 @@ def main():
         train.pump(0.5)  # the stopped call's one-line outcome arrives on the interrupted cell's output
         report["train_output"] = train.output()[-3000:]
 
-        check = Cell(kc, "console.log(JSON.stringify({ answer, trained: weightSum() !== initialWeights, weights: weightSum() }));").run_to_end(60)
+        check = Cell(kc, "console.log(JSON.stringify({ answer: answer, trained: weightSum() !== initialWeights, weights: weightSum() }));").run_to_end(60)
         later = Cell(kc, "await new Promise((r) => setTimeout(r, 1000)); console.log(weightSum());").run_to_end(60)
         report["check_output"] = check.output()
         report["after"] = json.loads(next(line for line in check.output().splitlines() if line.startswith("{")))
