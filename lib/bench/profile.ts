@@ -33,20 +33,20 @@ export interface StepProfile {
   ops: OpTime[];
 }
 
+/** One kernel run, with the time the backend measured for it (0 where it could not). */
+type ProfiledKernel = { name: string; kernelTimeMs: number };
+
 /** Sums profiled kernels by name. */
-export function opTimes(kernels: readonly { name: string; kernelTimeMs: number | { error: string } }[]): OpTime[] {
+export function opTimes(kernels: readonly ProfiledKernel[]): OpTime[] {
   const byName = new Map<string, OpTime>();
   for (const k of kernels) {
-    const ms = typeof k.kernelTimeMs === "number" ? k.kernelTimeMs : 0;
     const entry = byName.get(k.name) ?? { op: k.name, ms: 0, calls: 0 };
-    entry.ms += ms;
+    entry.ms += k.kernelTimeMs;
     entry.calls += 1;
     byName.set(k.name, entry);
   }
   return [...byName.values()].sort((a, b) => b.ms - a.ms);
 }
-
-type ProfiledKernel = { name: string; kernelTimeMs: number };
 
 /** The kernels `run` executed, each with the time the backend measured for it. */
 async function profiledKernels(run: () => tf.TensorContainer): Promise<ProfiledKernel[]> {
