@@ -4,75 +4,10 @@
  * tensor lifetimes. Skips when the addon is not built.
  */
 import { strict as assert } from "assert";
-import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { installOnednn, onednnCallCounts, onednnInfo, onednnUnavailableReason, uninstallOnednn } from "../lib/backend/onednn";
-
-/** Why the native kernels cannot be tested here (the addon is not built), or null. */
-const skipReason: string | null = onednnUnavailableReason();
-
-let started: Promise<void> | undefined;
-
-/** Starts the wasm backend and installs the native kernels once per process. */
-function startOnednn(): Promise<void> {
-  if (!started) {
-    started = (async () => {
-      await tf.setBackend("wasm");
-      await tf.ready();
-      const installed = installOnednn();
-      if (!installed) throw new Error(`installOnednn returned null: ${onednnUnavailableReason()}`);
-    })();
-  }
-  return started;
-}
-
-/** Deterministic pseudo-random floats in [-1, 1) (an LCG, so both backends see the same data). */
-function randomData(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = (seed * 2654435761) >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2147483648 - 1;
-  }
-  return out;
-}
-
-/** A float32 tensor of `shape` filled by {@link randomData}. */
-function randomTensor(shape: number[], seed: number): tf.Tensor {
-  return tf.tensor(randomData(shape.reduce((a, b) => a * b, 1), seed), shape, "float32");
-}
-
-/** Runs `f` on `backend` and returns the values of its output tensor(s); nothing is left allocated. */
-async function valuesOn(backend: "cpu" | "wasm", f: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  let values: Float32Array[] = [];
-  tf.tidy(() => {
-    const out = f();
-    values = (Array.isArray(out) ? out : [out]).map((t) => Float32Array.from(t.dataSync() as ArrayLike<number>));
-  });
-  return values;
-}
-
-/**
- * Asserts that `actual` matches `expected` element-wise within `rtol` of each value plus `atol`
- * times the largest magnitude in `expected` (sums of many products round differently).
- */
-function assertClose(actual: Float32Array, expected: Float32Array, what: string, rtol = 1e-4, atol = 1e-4): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  let scale = 0;
-  for (const v of expected) if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));
-  for (let i = 0; i < expected.length; i++) {
-    const e = expected[i];
-    const a = actual[i];
-    if (Number.isNaN(e)) {
-      assert.ok(Number.isNaN(a), `${what}[${i}]: expected NaN, got ${a}`);
-      continue;
-    }
-    const ok = a === e || Math.abs(a - e) <= rtol * Math.abs(e) + atol * scale;
-    if (!ok) assert.fail(`${what}[${i}]: got ${a}, expected ${e} (scale ${scale})`);
-  }
-}
+import { assertClose, nativeTest, randomTensor, valuesOn } from "./onednn-helpers";
 
 /**
  * Runs `f` on cpu and on wasm+onednn and compares every output. `kernels` must each have run
@@ -95,18 +30,6 @@ async function compareWithCpu(
   }
   assert.equal(actual.length, expected.length, `${what}: number of outputs`);
   expected.forEach((e, i) => assertClose(actual[i], e, `${what} output ${i}`, tol.rtol, tol.atol));
-}
-
-/** A test that skips (saying why) when the addon is not built, and otherwise runs on wasm+onednn. */
-function nativeTest(name: string, body: () => Promise<void>): void {
-  test(name, async (t) => {
-    if (skipReason !== null) {
-      t.skip(skipReason);
-      return;
-    }
-    await startOnednn();
-    await body();
-  });
 }
 
 type Conv = { x: number[]; k: number; o: number; stride: number | [number, number]; pad: "same" | "valid"; dilation?: number };

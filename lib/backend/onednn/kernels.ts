@@ -9,7 +9,8 @@ import { KernelArgs, NativeKernel } from "./context";
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput, fusedConv2d } from "./conv";
 import { addN, BINARY_KERNELS, binaryKernel, cast, identity, select, UNARY_KERNELS, unaryKernel, zerosLike } from "./elementwise";
 import { batchMatMul, fusedMatMul } from "./matmul";
-import { fusedBatchNorm } from "./batchnorm";
+import { batchNormTrain, batchNormTrainGrad, fusedBatchNorm } from "./batchnorm";
+import { BATCH_NORM_TRAIN_GRAD_KERNEL, BATCH_NORM_TRAIN_KERNEL } from "../batchnorm-train";
 import { adamUpdate, dropoutMultiplier } from "./library-kernels";
 import { ADAM_KERNEL } from "../wasm/kernels/adam";
 import { DROPOUT_KERNEL } from "../wasm/kernels/dropout";
@@ -40,6 +41,8 @@ export function nativeKernels(): Map<string, NativeKernel> {
     [tf.Cast, cast],
     [tf.Tile, tile],
     [tf.FusedBatchNorm, fusedBatchNorm],
+    [BATCH_NORM_TRAIN_KERNEL, batchNormTrain],
+    [BATCH_NORM_TRAIN_GRAD_KERNEL, batchNormTrainGrad],
     [tf.PadV2, padV2],
     [tf.Softmax, softmax],
     [tf.ArgMax, argMax],

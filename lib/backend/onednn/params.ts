@@ -80,6 +80,20 @@ export const LAYOUTS = {
     "scale", "offset", // -1 for none (1 and 0)
     "epsilon",
   ],
+  batchnormTrain: [
+    "x", "y", "rows", "channels", // x and y as [rows, channels]
+    "gamma", "beta", // per channel
+    "mean", "variance", // written: the batch statistics (variance biased, as tf.moments)
+    "epsilon",
+  ],
+  batchnormTrainGrad: [
+    "dy", "x", "rows", "channels", // dy and x as [rows, channels]
+    "mean", "variance", "gamma", // per channel: the forward's batch statistics and scale
+    "dmean", "dvariance", // per channel: gradients reaching the statistics (-1 for none: 0)
+    "dx", // written, [rows, channels]
+    "dgamma", "dbeta", // written, per channel
+    "epsilon",
+  ],
   pad: ["x", "out", "rank", "value", ["shape", 6], ["before", 6], ["after", 6]],
   adam: [
     "value", "gradient", "m", "v",

@@ -13,6 +13,8 @@
   X(addN, add_n) \
   X(tile, tile) \
   X(batchnorm, batchnorm) \
+  X(batchnormTrain, batchnorm_train) \
+  X(batchnormTrainGrad, batchnorm_train_grad) \
   X(pad, pad) \
   X(adam, adam) \
   X(dropoutMask, dropout_mask) \
@@ -173,6 +175,40 @@ enum : int {
   kSlots = 9,  // values after the count in slot 0
 };
 }  // namespace batchnorm
+
+namespace batchnorm_train {
+enum : int {
+  kX = 1,
+  kY = 2,
+  kRows = 3,
+  kChannels = 4,
+  kGamma = 5,
+  kBeta = 6,
+  kMean = 7,
+  kVariance = 8,
+  kEpsilon = 9,
+  kSlots = 9,  // values after the count in slot 0
+};
+}  // namespace batchnorm_train
+
+namespace batchnorm_train_grad {
+enum : int {
+  kDy = 1,
+  kX = 2,
+  kRows = 3,
+  kChannels = 4,
+  kMean = 5,
+  kVariance = 6,
+  kGamma = 7,
+  kDmean = 8,
+  kDvariance = 9,
+  kDx = 10,
+  kDgamma = 11,
+  kDbeta = 12,
+  kEpsilon = 13,
+  kSlots = 13,  // values after the count in slot 0
+};
+}  // namespace batchnorm_train_grad
 
 namespace pad {
 enum : int {
