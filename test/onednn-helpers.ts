@@ -81,3 +81,14 @@ export function assertClose(actual: Float32Array, expected: Float32Array, what: 
     if (!ok) assert.fail(`${what}[${i}]: got ${a}, expected ${e} (scale ${scale})`);
   }
 }
+
+/**
+ * Asserts that training steps leave no tensors behind: one step first (it creates the optimizer's slots), then the
+ * tensor count must stay put over three more.
+ */
+export async function assertStepsLeakNothing(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor): Promise<void> {
+  await model.trainOnBatch(x, y);
+  const after1 = tf.memory().numTensors;
+  for (let i = 0; i < 3; i++) await model.trainOnBatch(x, y);
+  assert.equal(tf.memory().numTensors, after1);
+}

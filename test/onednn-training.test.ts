@@ -4,34 +4,11 @@
  * Skips when the addon is not built.
  */
 import { strict as assert } from "assert";
-import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
-import { installOnednn, onednnCallCounts, onednnUnavailableReason } from "../lib/backend/onednn";
+import { onednnCallCounts } from "../lib/backend/onednn";
+import { assertStepsLeakNothing, nativeTest } from "./onednn-helpers";
 import { createPreset, presetInfo } from "../lib/models";
-
-const skipReason = onednnUnavailableReason();
-
-let started: Promise<void> | undefined;
-function startOnednn(): Promise<void> {
-  started ??= (async () => {
-    await tf.setBackend("wasm");
-    await tf.ready();
-    if (!installOnednn()) throw new Error(`installOnednn returned null: ${onednnUnavailableReason()}`);
-  })();
-  return started;
-}
-
-function nativeTest(name: string, body: () => Promise<void>): void {
-  test(name, async (t) => {
-    if (skipReason !== null) {
-      t.skip(skipReason);
-      return;
-    }
-    await startOnednn();
-    await body();
-  });
-}
 
 /** Deterministic data in [0, 1) and one-hot labels, identical on every backend. */
 function batch(shape: number[], seed: number): { x: tf.Tensor; y: tf.Tensor } {
@@ -155,10 +132,7 @@ nativeTest("training steps on wasm+onednn leave no tensors behind", async () => 
   await tf.setBackend("wasm");
   const model = smallConvNet();
   const { x, y } = batch([8, 12, 12, 1], 3);
-  await model.trainOnBatch(x, y); // creates the optimizer's slots
-  const after1 = tf.memory().numTensors;
-  for (let i = 0; i < 3; i++) await model.trainOnBatch(x, y);
-  assert.equal(tf.memory().numTensors, after1);
+  await assertStepsLeakNothing(model, x, y);
   tf.dispose([x, y]);
   model.dispose();
 });
