@@ -6,7 +6,7 @@ import {
   recordLabel, recordOfSaved, remeasuredRecord, savedModelName, sharedConfusions, sharedMistakes,
 } from "../lib/compare";
 import * as plot from "../lib/plot";
-import { ResultRecord } from "../lib/train/result";
+import { ResultRecord } from "../lib/metrics/results";
 import { UserError } from "../lib/util/errors";
 
 /** Answers of a model that predicts `predictions`, giving its prediction probability `confidence` and the rest evenly. */

@@ -5,9 +5,9 @@ import * as os from "os";
 import * as path from "path";
 import { before, test } from "node:test";
 import { createPreset } from "../lib/models/presets";
-import { DisplayMessage, setDisplayWriter } from "../lib/plot/display";
 import { train, TrainResult } from "../lib/train/train";
 import { Interrupted } from "../lib/util/interrupt";
+import { DisplayMessage, setDisplayWriter } from "../lib/util/notebook";
 import { syntheticSet, until, useCpu } from "./helpers";
 
 before(useCpu);

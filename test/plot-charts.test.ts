@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { test } from "node:test";
 import { PNG } from "pngjs";
+import * as metrics from "../lib/metrics";
 import * as plot from "../lib/plot";
 
 /** A 28x28 test image (0–255): a bright rectangle with a gradient, so it is neither blank nor uniform. */
@@ -18,8 +19,8 @@ function softmaxRow(predicted: number, confidence: number): number[] {
 
 const labels = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 const predicted = labels.map((l, i) => (i % 4 === 0 ? (l + 1) % 10 : l));
-const matrix = plot.confusionMatrix(labels, predicted);
-const record: plot.TrainingRecord = {
+const matrix = metrics.confusionMatrix(labels, predicted);
+const record: metrics.TrainingRecord = {
   totalEpochs: 3,
   stepsPerEpoch: 20,
   batches: Array.from({ length: 40 }, (_, i) => ({
@@ -37,7 +38,7 @@ const charts: [string, plot.VegaLiteSpec, string[]][] = [
   ["image", plot.imageSpec(fakeImage(1), { label: 9 }), ["Ankle boot", "pixel value", "column (pixel)", "row (pixel)"]],
   ["prediction", plot.predictionSpec(fakeImage(2), softmaxRow(7, 0.8), { label: 5 }), ["Prediction: Sneaker", "Sandal", "probability (%)", "predicted (wrong)"]],
   ["confusion", plot.confusionMatrixSpec(matrix), ["Confusion matrix", "T-shirt/top", "predicted class", "true class", "accuracy 75.0%"]],
-  ["per-class", plot.perClassAccuracySpec(plot.perClassAccuracy(matrix)), ["Accuracy per class", "Pullover", "accuracy (%)", "50.0%"]],
+  ["per-class", plot.perClassAccuracySpec(metrics.perClassAccuracy(matrix)), ["Accuracy per class", "Pullover", "accuracy (%)", "50.0%"]],
   ["per-class-low", plot.perClassAccuracySpec([0.05, 0.9]), ["T-shirt/top", "Trouser", "5.0%", "90.0%"]],
   ["training", plot.trainingCurvesSpec(record, { title: "Board test", subtitle: "epoch 2/3" }), ["Board test", "epoch 2/3", "accuracy (%)", "validation", "train, smoothed"]],
   ["compare", plot.compareRunsSpec(runs), ["Training runs compared", "Dense net", "Conv net", "accuracy (%; the axis does not start at 0)", "epoch"]],
@@ -184,16 +185,16 @@ test("a broken spec fails with a message naming the chart", () => {
 test("confusion matrix, per-class accuracy and mistakes are computed from plain data", () => {
   assert.equal(matrix[0][1], 1); // label 0 at index 0 predicted as 1
   assert.equal(matrix[1][1], 2);
-  assert.equal(plot.matrixAccuracy(matrix), 15 / 20);
-  const perClass = plot.perClassAccuracy(matrix);
+  assert.equal(metrics.matrixAccuracy(matrix), 15 / 20);
+  const perClass = metrics.perClassAccuracy(matrix);
   assert.equal(perClass[0].accuracy, 0.5);
   assert.equal(perClass[1].accuracy, 1);
   const probs = labels.map((_, i) => softmaxRow(predicted[i], 0.5 + i / 50));
-  const mistakes = plot.mostConfidentMistakes(probs, labels, 3);
+  const mistakes = metrics.mostConfidentMistakes(probs, labels, 3);
   assert.deepEqual(mistakes.map((m) => m.index), [16, 12, 8]);
   assert.equal(mistakes[0].predicted, (labels[16] + 1) % 10);
-  assert.throws(() => plot.confusionMatrix([0, 1], [0]), /2 labels but 1 predictions/);
-  assert.throws(() => plot.confusionMatrix([0], [12]), /not a class/);
+  assert.throws(() => metrics.confusionMatrix([0, 1], [0]), /2 labels but 1 predictions/);
+  assert.throws(() => metrics.confusionMatrix([0], [12]), /not a class/);
 });
 
 test("smoothing removes start-up bias and downsampling keeps the mean", () => {

@@ -2,7 +2,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as readline from "readline";
-import { clearResults, ResultRecord } from "../train/result";
+import { clearResults, ResultRecord } from "../metrics/results";
 import { UserError } from "../util/errors";
 import { Interrupted, watchInterrupts } from "../util/interrupt";
 import { projectRoot } from "../util/paths";

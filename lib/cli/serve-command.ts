@@ -1,4 +1,4 @@
-import { Profile } from "../train/profile";
+import { Profile } from "../util/profile";
 import { UserError } from "../util/errors";
 import { buildPage } from "../web/bundle";
 import { requireExport, webExportDir } from "../web/export";

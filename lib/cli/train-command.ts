@@ -1,7 +1,8 @@
 import { selectBackend, describeBackend } from "../backend/select";
 import { loadFashionMnist } from "../data/dataset";
 import { PRESET_NAMES, presetInfo } from "../models/presets";
-import { ResultRecord, resultOf, roundRecord } from "../train/result";
+import { ResultRecord, roundRecord } from "../metrics/results";
+import { resultOf } from "../train/result";
 import { trainPreset } from "../train/run";
 import { describeStop } from "../train/stopOnInterrupt";
 import { TrainResult } from "../train/train";

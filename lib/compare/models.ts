@@ -2,8 +2,8 @@
  * Which trained models the comparison lesson puts side by side: one declarative table, so that the lesson, its
  * tests and the README agree on the names under which earlier lessons save their models and records.
  */
-import { currentProfile, Profile } from "../train/profile";
-import type { ResultRecord } from "../train/result";
+import { currentProfile, Profile } from "../util/profile";
+import type { ResultRecord } from "../metrics/results";
 import { UserError } from "../util/errors";
 
 /** One model an earlier lesson trains, saves and records. */

@@ -2,8 +2,8 @@
  * Combining the result records that the lessons save: labels for charts, the models that buy accuracy most
  * cheaply, and the record of a model measured again without training it.
  */
-import { currentProfile } from "../train/profile";
-import type { ResultRecord } from "../train/result";
+import { currentProfile } from "../util/profile";
+import type { ResultRecord } from "../metrics/results";
 
 /** A record's name on charts: the lesson's number and the model, e.g. "03 cnn-simple". */
 export function recordLabel(record: Pick<ResultRecord, "lesson" | "model">): string {

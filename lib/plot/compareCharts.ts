@@ -3,7 +3,7 @@
  */
 import { VegaLiteSpec } from "./render";
 import { COLORS, finishSpec, percent, title } from "./specCommon";
-import { accuracyKey } from "./trainingRecord";
+import { accuracyKey } from "../metrics/trainingRecord";
 
 /** Per-epoch values by metric name: loss, acc/accuracy, val_loss, val_acc/val_accuracy. */
 export type MetricHistory = { [metric: string]: ArrayLike<unknown> | undefined };

@@ -6,7 +6,7 @@
 import { BenchmarkSource, PublishedResult } from "../compare/benchmarks";
 import { SharedConfusion } from "../compare/agreement";
 import { accuracyFrontier, recordLabel, timedTraining } from "../compare/records";
-import type { ResultRecord } from "../train/result";
+import type { ResultRecord } from "../metrics/results";
 import { CLASS_NAMES, className } from "./classNames";
 import { VegaLiteSpec } from "./render";
 import { COLORS, finishSpec, percent, title } from "./specCommon";

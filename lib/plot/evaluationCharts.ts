@@ -3,7 +3,7 @@
  * most confident mistakes.
  */
 import { CLASS_NAMES, className } from "./classNames";
-import { ClassAccuracy, matrixAccuracy, mostConfidentMistakes } from "../train/metrics";
+import { ClassAccuracy, matrixAccuracy, mostConfidentMistakes } from "../metrics/classification";
 import { imageGridPng } from "./imageGrid";
 import { ImageInput } from "./raster";
 import { VegaLiteSpec } from "./render";

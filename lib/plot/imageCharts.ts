@@ -3,7 +3,7 @@
  * and an image next to the model's class probabilities.
  */
 import { CLASS_NAMES, className } from "./classNames";
-import { argmax } from "../train/metrics";
+import { argmax } from "../metrics/classification";
 import { defaultRange, ImageInput, toGrayImage } from "./raster";
 import { VegaLiteSpec } from "./render";
 import { COLORS, finishSpec, percent, title } from "./specCommon";

@@ -7,11 +7,9 @@
  *
  * @example import * as plot from "../dist/lib/plot"; await plot.showChart(plot.confusionMatrixSpec(m));
  */
-export { CLASS_NAMES, className } from "./classNames";
-export {
-  MimeBundle, DisplayMessage, DisplayWriter, ShowOptions, LiveDisplay,
-  setDisplayWriter, currentDisplayWriter, inNotebook, encodeBundle, showBundle, newLiveDisplay,
-} from "./display";
+export { className } from "./classNames";
+export { DisplayMessage, DisplayWriter, setDisplayWriter, currentDisplayWriter, inNotebook } from "../util/notebook";
+export { MimeBundle, ShowOptions, LiveDisplay, encodeBundle, showBundle, newLiveDisplay } from "./display";
 export {
   VegaLiteSpec, VEGA_LITE_SCHEMA, VEGA_LITE_MIME, RenderedPng, RenderedChart, ChartBundleOptions, CHART_PROBLEM_PREFIX,
   compileVegaLite, chartTitle, renderChart, chartProblems, chartProblemLine, renderSvg, canRenderPng, svgToPng, renderPng,
@@ -22,14 +20,9 @@ export { Rgb, ImageInput, GrayImage, GrayOptions, toGrayImage, Raster, grayImage
 export { GridItem, ImageGridOptions, imageGridPng, gridCaption } from "./imageGrid";
 export { ImageSpecOptions, PredictionSpecOptions, imageSpec, predictionSpec } from "./imageCharts";
 export {
-  argmax, confusionMatrix, ClassAccuracy, perClassAccuracy, matrixAccuracy, Mistake, mostConfidentMistakes,
-} from "../train/metrics";
-export {
   EvaluationChartOptions, MistakesGridOptions, confusionMatrixSpec, perClassAccuracySpec, mistakesGridPng,
 } from "./evaluationCharts";
-export {
-  BatchPoint, EpochPoint, TrainingRecord, accuracyKey, recordToHistory, smooth, downsample,
-} from "./trainingRecord";
+export { smooth, downsample } from "./series";
 export { TrainingCurvesOptions, trainingCurvesSpec } from "./trainingCharts";
 export { ProgressState, formatDuration, progressBar, progressLine } from "./progress";
 export { BoardMode, TrainingBoardOptions, TrainingBoard, trainingBoard } from "./trainingBoard";
@@ -50,6 +43,7 @@ export { ChannelGridOptions, channelGridPng } from "./channelGrid";
 export { SourceComparisonStep, SourceComparisonOptions, sourceVersusOursSpec } from "./sourceCharts";
 export { EpochHistory, OverfittingOptions, overfittingSpec } from "./overfittingChart";
 export { TableRow, TableOptions, tableBundle, showTable } from "./table";
+export { RESULT_MIME, showResult } from "./resultCard";
 export { StepSeries, StepsChartOptions, accuracyByStepsSpec, trainingAccuracyBySteps } from "./stepsChart";
 export {
   ComparedRecord, recordsOverviewSpec, accuracyVsTimeSpec, confusionMatricesSpec, perClassComparisonSpec, sharedConfusionsSpec,

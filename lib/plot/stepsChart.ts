@@ -4,7 +4,8 @@
  */
 import { VegaLiteSpec } from "./render";
 import { COLORS, finishSpec, title } from "./specCommon";
-import { downsample, smooth, TrainingRecord } from "./trainingRecord";
+import type { TrainingRecord } from "../metrics/trainingRecord";
+import { downsample, smooth } from "./series";
 
 /** A named series of (steps, accuracy 0..1) points. */
 export interface StepSeries {

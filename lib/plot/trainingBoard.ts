@@ -3,11 +3,12 @@
  * and accuracy curves and a progress line, or prints a one-line progress bar in a terminal.
  */
 import { performance } from "perf_hooks";
-import { DisplayWriter, inNotebook, LiveDisplay, newLiveDisplay } from "./display";
+import { accuracyKey, recordToHistory, TrainingRecord } from "../metrics/trainingRecord";
+import { DisplayWriter, inNotebook } from "../util/notebook";
+import { LiveDisplay, newLiveDisplay } from "./display";
 import { formatDuration, progressLine, ProgressState } from "./progress";
 import { chartBundle } from "./render";
 import { trainingCurvesSpec } from "./trainingCharts";
-import { accuracyKey, recordToHistory, TrainingRecord } from "./trainingRecord";
 
 /** Where the board reports: a notebook display, a terminal line, or nowhere (record only). */
 export type BoardMode = "auto" | "notebook" | "terminal" | "silent";

@@ -4,7 +4,8 @@
  */
 import { VegaLiteSpec } from "./render";
 import { COLORS, finishSpec, title } from "./specCommon";
-import { batchPositions, downsample, smooth, TrainingRecord } from "./trainingRecord";
+import type { TrainingRecord } from "../metrics/trainingRecord";
+import { batchPositions, downsample, smooth } from "./series";
 
 /** Options for {@link trainingCurvesSpec}. */
 export interface TrainingCurvesOptions {

@@ -1,8 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { NUM_CLASSES } from "../data/classes";
 import { ImageSet } from "../data/dataset";
+import { argmax, confusionMatrix, Mistake, mostConfidentMistakes, perClassAccuracy } from "../metrics/classification";
 import { inputSpecOf, makeBatch } from "./batches";
-import { argmax, confusionMatrix, Mistake, mostConfidentMistakes, perClassAccuracy } from "./metrics";
 
 /** Everything the lessons plot about a trained model, as plain data (no tensors). */
 export interface Evaluation {

@@ -1,9 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { ImageSet } from "../data/dataset";
+import type { ResultRecord } from "../metrics/results";
 import { createPreset, PresetOptions, presetInfo } from "../models/presets";
 import { evaluate } from "./evaluate";
 import { hasSavedModel, loadModel, modelDir } from "./io";
-import { ResultRecord, resultOf } from "./result";
+import { resultOf } from "./result";
 import { train, TrainOptions, TrainResult } from "./train";
 
 /** Options for {@link trainPreset}. */

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { ImageSet } from "../data/dataset";
 import { currentBackend } from "../backend/select";
 import { trainingBoard, TrainingBoardOptions } from "../plot/trainingBoard";
-import { TrainingRecord } from "../plot/trainingRecord";
+import { TrainingRecord } from "../metrics/trainingRecord";
 import { UserError } from "../util/errors";
 import type { ImageAugment } from "./augment";
 import { inputSpecOf, shuffledBatches, wholeSet } from "./batches";

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import * as fs from "fs";
 import * as path from "path";
 import { ImageSet } from "../data/dataset";
-import { currentProfile, Profile } from "../train/profile";
+import { currentProfile, Profile } from "../util/profile";
 import { folderHandler } from "../train/io";
 import { UserError } from "../util/errors";
 import { dataDir, writeFileAtomic } from "../util/paths";
