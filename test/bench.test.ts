@@ -14,7 +14,9 @@ const CLI = path.join(__dirname, "..", "lib", "cli", "main.js");
  */
 function standInAnchor(blas: "openblas" | "reference"): string {
   const script = path.join(tempDir(), "torch_bench.py");
-  fs.writeFileSync(script, `import json, sys
+  fs.writeFileSync(
+    script,
+    `import json, sys
 args = sys.argv[1:]
 if "${blas}" == "reference":
     print("torch_bench: PyTorch is using the reference BLAS", file=sys.stderr)
@@ -23,15 +25,20 @@ if "${blas}" == "reference":
 presets = [args[i + 1] for i, a in enumerate(args) if a == "--preset"]
 for p in presets:
     print(json.dumps({"preset": p, "framework": "torch 9.9", "blas": "${blas}", "train_img_per_s": 100.0, "peak_rss_mib": 321}))
-`);
+`,
+  );
   return script;
 }
 
 function bench(anchor: string) {
-  return spawnSync(process.execPath, [CLI, "bench", "--preset", "mlp", "--seconds", "0.3", "--compare-torch", "--json"], {
-    encoding: "utf8",
-    env: { ...process.env, FMNIST_BACKEND: "cpu", FMNIST_TORCH_BENCH: anchor },
-  });
+  return spawnSync(
+    process.execPath,
+    [CLI, "bench", "--preset", "mlp", "--seconds", "0.3", "--compare-torch", "--json"],
+    {
+      encoding: "utf8",
+      env: { ...process.env, FMNIST_BACKEND: "cpu", FMNIST_TORCH_BENCH: anchor },
+    },
+  );
 }
 
 test("bench --compare-torch refuses a PyTorch anchor on the reference BLAS, in one line that says what to install", () => {
@@ -46,7 +53,10 @@ test("bench --compare-torch records the anchor's version, BLAS and peak memory b
   const run = bench(standInAnchor("openblas"));
   assert.equal(run.status, 0, run.stderr);
   const row = JSON.parse(run.stdout.trim());
-  assert.deepEqual([row.torch_version, row.torch_blas, row.torch_peak_rss_mib, row.torch_img_per_s], ["torch 9.9", "openblas", 321, 100]);
+  assert.deepEqual(
+    [row.torch_version, row.torch_blas, row.torch_peak_rss_mib, row.torch_img_per_s],
+    ["torch 9.9", "openblas", 321, 100],
+  );
   assert.equal(row.ratio, Math.round(row.train_img_per_s) / 100);
   assert.ok(row.peak_rss_mib > 0, "our own peak memory is reported too");
 });
@@ -60,25 +70,53 @@ test("a step profile splits the time into forward/backward kernels, optimizer ke
   const p = await profileTrainingStep("mlp", syntheticSet(400), { steps: 2, warmupSteps: 1 });
   assert.equal(tf.memory().numTensors, before, "tensors leaked");
   assert.equal(p.batch, 32);
-  assert.ok(p.forward_backward_kernel_ms > 0 && p.optimizer_kernel_ms > 0 && p.step_ms > 0 && p.fit_step_ms > 0, JSON.stringify(p));
-  assert.ok(p.ops.some((o) => o.op === "_FusedMatMul" || o.op === "BatchMatMul"), p.ops.map((o) => o.op).join(","));
-  assert.ok(p.ops.every((o, i) => i === 0 || p.ops[i - 1].ms >= o.ms), "ops are sorted by time");
+  assert.ok(
+    p.forward_backward_kernel_ms > 0 && p.optimizer_kernel_ms > 0 && p.step_ms > 0 && p.fit_step_ms > 0,
+    JSON.stringify(p),
+  );
+  assert.ok(
+    p.ops.some((o) => o.op === "_FusedMatMul" || o.op === "BatchMatMul"),
+    p.ops.map((o) => o.op).join(","),
+  );
+  assert.ok(
+    p.ops.every((o, i) => i === 0 || p.ops[i - 1].ms >= o.ms),
+    "ops are sorted by time",
+  );
   const opMs = p.ops.reduce((total, o) => total + o.ms, 0);
-  assert.ok(Math.abs(opMs - p.forward_backward_kernel_ms - p.optimizer_kernel_ms) < 0.5 + p.ops.length * 0.05, "ops add up to the kernel time");
+  assert.ok(
+    Math.abs(opMs - p.forward_backward_kernel_ms - p.optimizer_kernel_ms) < 0.5 + p.ops.length * 0.05,
+    "ops add up to the kernel time",
+  );
 });
 
 test("bench --batch-sizes measures every size, and --chart draws them; bad sizes get a one-line error", () => {
   const chart = path.join(tempDir(), "scaling.png");
-  const run = spawnSync(process.execPath, [CLI, "bench", "--preset", "mlp", "--seconds", "0.2", "--batch-sizes", "8,16", "--json", "--chart", chart], {
-    encoding: "utf8",
-    env: { ...process.env, FMNIST_BACKEND: "cpu" },
-  });
+  const run = spawnSync(
+    process.execPath,
+    [CLI, "bench", "--preset", "mlp", "--seconds", "0.2", "--batch-sizes", "8,16", "--json", "--chart", chart],
+    {
+      encoding: "utf8",
+      env: { ...process.env, FMNIST_BACKEND: "cpu" },
+    },
+  );
   assert.equal(run.status, 0, run.stderr);
-  const rows = run.stdout.trim().split("\n").map((line) => JSON.parse(line));
-  assert.deepEqual(rows.map((r) => [r.preset, r.batch]), [["mlp", 8], ["mlp", 16]]);
+  const rows = run.stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
+  assert.deepEqual(
+    rows.map((r) => [r.preset, r.batch]),
+    [
+      ["mlp", 8],
+      ["mlp", 16],
+    ],
+  );
   assert.deepEqual([...fs.readFileSync(chart).subarray(1, 4)].map((c) => String.fromCharCode(c)).join(""), "PNG");
   for (const bad of ["0,16", "16,abc", ""]) {
-    const refused = spawnSync(process.execPath, [CLI, "bench", "--batch-sizes", bad], { encoding: "utf8", env: { ...process.env, FMNIST_BACKEND: "cpu" } });
+    const refused = spawnSync(process.execPath, [CLI, "bench", "--batch-sizes", bad], {
+      encoding: "utf8",
+      env: { ...process.env, FMNIST_BACKEND: "cpu" },
+    });
     assert.notEqual(refused.status, 0, bad);
     assert.match(refused.stderr, /--batch-sizes takes whole numbers/, bad);
     assert.equal(refused.stderr.trim().split("\n").length, 1, refused.stderr);
@@ -88,21 +126,59 @@ test("bench --batch-sizes measures every size, and --chart draws them; bad sizes
 test("the batch-size chart compiles without warnings and draws one line per runner and preset", async () => {
   const { batchScalingSpec } = await import("../lib/plot/benchCharts");
   const { renderSvg } = await import("../lib/plot/render");
-  const speeds = ["ours", "PyTorch"].flatMap((runner, r) => ["cnn-deep", "vgg11-bn"].flatMap((preset) =>
-    [16, 64, 256].map((batch) => ({ preset, batch, runner, img_per_s: 1000 + batch * (r + 1) }))));
+  const speeds = ["ours", "PyTorch"].flatMap((runner, r) =>
+    ["cnn-deep", "vgg11-bn"].flatMap((preset) =>
+      [16, 64, 256].map((batch) => ({ preset, batch, runner, img_per_s: 1000 + batch * (r + 1) })),
+    ),
+  );
   const warnings: string[] = [];
   const svg = await renderSvg(batchScalingSpec(speeds), warnings);
   assert.deepEqual(warnings, []);
   assert.equal((svg.match(/aria-roledescription="line mark"/g) ?? []).length, 4, "two runners in each of two panels");
-  assert.throws(() => batchScalingSpec([{ preset: "x", batch: 0, runner: "ours", img_per_s: 1 }]), /positive batch sizes/);
+  assert.throws(
+    () => batchScalingSpec([{ preset: "x", batch: 0, runner: "ours", img_per_s: 1 }]),
+    /positive batch sizes/,
+  );
 });
 
 const torchImportable = spawnSync("/usr/bin/python3", ["-c", "import torch"]).status === 0;
 
-test("the PyTorch batch sweep times the anchor's own models at each size", { skip: !torchImportable && "python3-torch is not installed (apt-get install python3-torch libopenblas0-openmp)" }, () => {
-  const run = spawnSync("/usr/bin/python3", [path.join(__dirname, "..", "..", "scripts", "torch_batch_sweep.py"), "--preset", "mlp", "--batch", "16", "--batch", "64", "--seconds", "0.3", "--threads", "1"], { encoding: "utf8" });
-  assert.equal(run.status, 0, run.stderr);
-  const rows = run.stdout.trim().split("\n").map((line) => JSON.parse(line));
-  assert.deepEqual(rows.map((r) => [r.preset, r.batch]), [["mlp", 16], ["mlp", 64]]);
-  assert.ok(rows.every((r) => r.train_img_per_s > 0 && typeof r.blas === "string"), run.stdout);
-});
+test(
+  "the PyTorch batch sweep times the anchor's own models at each size",
+  { skip: !torchImportable && "python3-torch is not installed (apt-get install python3-torch libopenblas0-openmp)" },
+  () => {
+    const run = spawnSync(
+      "/usr/bin/python3",
+      [
+        path.join(__dirname, "..", "..", "scripts", "torch_batch_sweep.py"),
+        "--preset",
+        "mlp",
+        "--batch",
+        "16",
+        "--batch",
+        "64",
+        "--seconds",
+        "0.3",
+        "--threads",
+        "1",
+      ],
+      { encoding: "utf8" },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const rows = run.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    assert.deepEqual(
+      rows.map((r) => [r.preset, r.batch]),
+      [
+        ["mlp", 16],
+        ["mlp", 64],
+      ],
+    );
+    assert.ok(
+      rows.every((r) => r.train_img_per_s > 0 && typeof r.blas === "string"),
+      run.stdout,
+    );
+  },
+);

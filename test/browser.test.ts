@@ -28,7 +28,12 @@ before(async () => {
   const data = await loadFashionMnist();
   ({ model } = await trainPreset("cnn-simple", data, { epochs: 1, subset: 1000, seed: 7 }));
   const dir = tempDir();
-  await exportForWeb(model, data.test, { model: "cnn-simple", description: "1 epoch on 1,000 images", count: TEST_IMAGES, dir });
+  await exportForWeb(model, data.test, {
+    model: "cnn-simple",
+    description: "1 epoch on 1,000 images",
+    count: TEST_IMAGES,
+    dir,
+  });
   await buildPage();
   server = await servePage(dir);
   seen = await checkPage(server.url);
@@ -49,23 +54,41 @@ test("headless Chromium classifies the test images exactly as Node does", { skip
     const expected = node.subarray(i * 10, i * 10 + 10);
     assert.equal(image.index, i);
     assert.equal(image.label, data.test.labels[i]);
-    assert.equal(image.predicted, argmax(expected), `test image ${i}: browser says ${image.predicted}, Node ${argmax(expected)}`);
-    image.probabilities.forEach((p, c) => assert.ok(Math.abs(p - expected[c]) <= 1e-3, `test image ${i}, class ${c}: ${p} vs ${expected[c]}`));
+    assert.equal(
+      image.predicted,
+      argmax(expected),
+      `test image ${i}: browser says ${image.predicted}, Node ${argmax(expected)}`,
+    );
+    image.probabilities.forEach((p, c) =>
+      assert.ok(Math.abs(p - expected[c]) <= 1e-3, `test image ${i}, class ${c}: ${p} vs ${expected[c]}`),
+    );
   });
 });
 
-test("drawings on the pad get a prediction, the same one Node computes from the same pixels", { skip: missing ?? false }, () => {
-  assert.deepEqual(seen.drawings.map((d) => d.name), SNEAKER_DRAWINGS.map((d) => d.name));
-  for (const drawing of seen.drawings) {
-    assert.equal(drawing.probabilities.length, 10);
-    assert.ok(Math.abs(drawing.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-3);
-    assert.equal(drawing.predicted, argmax(drawing.probabilities));
-    const [node] = classifyInputs(model, [preprocessImage(drawing.pixels).input]);
-    drawing.probabilities.forEach((p, c) => assert.ok(Math.abs(p - node[c]) <= 1e-3, `${drawing.name}, class ${c}: page ${p}, Node ${node[c]}`));
-  }
-  const inkOf = (d: PageDrawing) => Array.from(d.pixels.data).filter((v, i) => i % 4 === 0 && v < 128).length;
-  assert.ok(inkOf(seen.drawings[1]) > 1.3 * inkOf(seen.drawings[0]), "the pad was cleared and the second drawing filled in");
-});
+test(
+  "drawings on the pad get a prediction, the same one Node computes from the same pixels",
+  { skip: missing ?? false },
+  () => {
+    assert.deepEqual(
+      seen.drawings.map((d) => d.name),
+      SNEAKER_DRAWINGS.map((d) => d.name),
+    );
+    for (const drawing of seen.drawings) {
+      assert.equal(drawing.probabilities.length, 10);
+      assert.ok(Math.abs(drawing.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-3);
+      assert.equal(drawing.predicted, argmax(drawing.probabilities));
+      const [node] = classifyInputs(model, [preprocessImage(drawing.pixels).input]);
+      drawing.probabilities.forEach((p, c) =>
+        assert.ok(Math.abs(p - node[c]) <= 1e-3, `${drawing.name}, class ${c}: page ${p}, Node ${node[c]}`),
+      );
+    }
+    const inkOf = (d: PageDrawing) => Array.from(d.pixels.data).filter((v, i) => i % 4 === 0 && v < 128).length;
+    assert.ok(
+      inkOf(seen.drawings[1]) > 1.3 * inkOf(seen.drawings[0]),
+      "the pad was cleared and the second drawing filled in",
+    );
+  },
+);
 
 test("the screenshot is a picture of the whole page", { skip: missing ?? false }, () => {
   const png = PNG.sync.read(seen.screenshot);

@@ -24,7 +24,7 @@ export function syntheticSet(count: number, seed = 1): ImageSet {
   const images = new Uint8Array(count * 784);
   const labels = new Uint8Array(count);
   let state = seed;
-  const random = () => ((state = (state * 1103515245 + 12345) >>> 0) / 4294967296);
+  const random = () => (state = (state * 1103515245 + 12345) >>> 0) / 4294967296;
   for (let i = 0; i < count; i++) {
     const label = i % 10;
     labels[i] = label;

@@ -49,8 +49,10 @@ function upwardImports(libDir: string, order: readonly string[]): string[] {
       if (to === null || to === from) continue;
       const where = `${path.relative(libDir, file)} imports ${fileName}`;
       if (!order.includes(to)) problems.push(`${where}: folder "${to}" is not in the layer order`);
-      else if (from !== null && !order.includes(from)) problems.push(`${where}: folder "${from}" is not in the layer order`);
-      else if (from !== null && order.indexOf(to) > order.indexOf(from)) problems.push(`${where} (${from} is below ${to})`);
+      else if (from !== null && !order.includes(from))
+        problems.push(`${where}: folder "${from}" is not in the layer order`);
+      else if (from !== null && order.indexOf(to) > order.indexOf(from))
+        problems.push(`${where} (${from} is below ${to})`);
     }
   }
   return problems;
@@ -72,7 +74,10 @@ function exportedTwice(root: object, rootName = "fm"): string[][] {
 
 test("lib/index.ts names every folder of lib/ in its layer order, once", () => {
   const order = layerOrder(LIB);
-  const folders = fs.readdirSync(LIB, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  const folders = fs
+    .readdirSync(LIB, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
   assert.deepEqual([...order].sort(), folders.sort());
 });
 
@@ -91,15 +96,21 @@ test("the layering check reports an upward import, an unknown folder, and ignore
   write("util/random.ts", '// import { chart } from "../plot/chart";\nexport const seed = 1;\n');
   assert.deepEqual(upwardImports(lib, layerOrder(lib)), []);
 
-  write("util/clock.ts", 'import type { chart } from "../plot/chart";\nexport const later = () => import("../extra/x");\n');
+  write(
+    "util/clock.ts",
+    'import type { chart } from "../plot/chart";\nexport const later = () => import("../extra/x");\n',
+  );
   assert.deepEqual(upwardImports(lib, layerOrder(lib)), [
-    'util/clock.ts imports ../plot/chart (util is below plot)',
+    "util/clock.ts imports ../plot/chart (util is below plot)",
     'util/clock.ts imports ../extra/x: folder "extra" is not in the layer order',
   ]);
 });
 
 test("every function and constant of the library is exported under one name", () => {
-  assert.deepEqual(exportedTwice(fm).map((names) => names.join(" = ")), []);
+  assert.deepEqual(
+    exportedTwice(fm).map((names) => names.join(" = ")),
+    [],
+  );
 });
 
 test("the duplicate-export check finds a function reachable at the top and in a namespace", () => {

@@ -24,19 +24,25 @@ function count(png: PNG, pred: (r: number, g: number, b: number) => boolean): nu
 const isRed = (r: number, g: number, b: number) => r > 180 && g < 80 && b < 80;
 
 /** A 28x28 image in 0..1 with a white square in the middle. */
-const square = Array.from({ length: 784 }, (_, i) => (Math.floor(i / 28) >= 10 && Math.floor(i / 28) < 18 && i % 28 >= 10 && i % 28 < 18 ? 1 : 0));
+const square = Array.from({ length: 784 }, (_, i) =>
+  Math.floor(i / 28) >= 10 && Math.floor(i / 28) < 18 && i % 28 >= 10 && i % 28 < 18 ? 1 : 0,
+);
 
 test("grayImagePng upscales nearest-neighbour: crisp 8x8 blocks, exact size", () => {
   const png = decode(plot.grayImagePng(square, { scale: 8 }));
   assert.deepEqual([png.width, png.height], [224, 224]);
   assert.deepEqual(pixel(png, 80, 80), [255, 255, 255]); // first white pixel (10*8)
   assert.deepEqual(pixel(png, 79, 80), [0, 0, 0]); // last black pixel before it: no blur
-  assert.equal(count(png, (r) => r === 255), 64 * 64);
+  assert.equal(
+    count(png, (r) => r === 255),
+    64 * 64,
+  );
 });
 
 test("toGrayImage accepts flat or nested data in 0-255 or 0-1 and rejects ragged input", () => {
   const nested = Array.from({ length: 28 }, (_, r) => square.slice(r * 28, r * 28 + 28).map((v) => v * 255));
-  const a = plot.toGrayImage(nested), b = plot.toGrayImage(square);
+  const a = plot.toGrayImage(nested),
+    b = plot.toGrayImage(square);
   assert.deepEqual([a.width, a.height], [28, 28]);
   assert.deepEqual(Array.from(a.data), Array.from(b.data));
   assert.throws(() => plot.toGrayImage([[1, 2], [3]]), /row 1 has 1 pixels/);
@@ -49,7 +55,10 @@ test("image grid PNG has the expected layout, captions and no red when predictio
   assert.ok(png.width >= 3 * 56 && png.height >= 2 * 56, `grid too small: ${png.width}x${png.height}`);
   assert.equal(count(png, isRed), 0);
   // each 56x56 tile is pure black except its 16x16 white square; captions are dark grey, not pure black
-  assert.equal(count(png, (r, g, b) => r === 0 && g === 0 && b === 0), 6 * (56 * 56 - 16 * 16));
+  assert.equal(
+    count(png, (r, g, b) => r === 0 && g === 0 && b === 0),
+    6 * (56 * 56 - 16 * 16),
+  );
   // two rows of tiles: a vertical line through the first column's centre crosses each tile's black area twice
   // (above and below its white square), so 2 rows give 4 black runs
   const x = 12 + Math.floor(((png.width - 24) / 3 - 14) / 2);
@@ -68,13 +77,21 @@ test("wrong predictions get a red frame and caption; right ones green", () => {
 
 test("caption text for grid items names the classes", () => {
   const lines = plot.gridCaption({ image: square, label: 9, predicted: 7, probability: 0.5 });
-  assert.deepEqual(lines.map((l) => l.text), ["Ankle boot", "Sneaker 50%"]);
+  assert.deepEqual(
+    lines.map((l) => l.text),
+    ["Ankle boot", "Sneaker 50%"],
+  );
   assert.throws(() => plot.imageGridPng([]), /at least one image/);
 });
 
 test("mistakes grid shows only wrong predictions, most confident first", () => {
   const images = [square, square, square, square];
-  const probs = [[0.9, 0.1], [0.2, 0.8], [0.3, 0.7], [0.6, 0.4]];
+  const probs = [
+    [0.9, 0.1],
+    [0.2, 0.8],
+    [0.3, 0.7],
+    [0.6, 0.4],
+  ];
   const png = decode(plot.mistakesGridPng(images, probs, [0, 0, 0, 1], { classNames: ["left", "right"] }));
   assert.ok(count(png, isRed) > 0);
   assert.throws(() => plot.mistakesGridPng([square], [[0.9, 0.1]], [0]), /no mistakes/);

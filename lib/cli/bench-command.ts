@@ -72,7 +72,8 @@ export async function benchCommand(argv: string[]): Promise<void> {
   });
   const presets = (values.preset as string[] | undefined) ?? BENCH_PRESETS;
   for (const name of presets) {
-    if (!PRESET_NAMES.includes(name)) throw new UserError(`Unknown preset "${name}". Choose one of: ${PRESET_NAMES.join(", ")}.`);
+    if (!PRESET_NAMES.includes(name))
+      throw new UserError(`Unknown preset "${name}". Choose one of: ${PRESET_NAMES.join(", ")}.`);
   }
   const seconds = secondsFlag(values);
   const batchSizes = batchSizesFlag(values);
@@ -93,9 +94,17 @@ export async function benchCommand(argv: string[]): Promise<void> {
   const rows: BenchRow[] = [];
   for (const name of presets) {
     for (const batchSize of batchSizes ?? [undefined]) {
-      const measured = await measureTrainingSpeed(name, data.train, { seconds, backend: backend.name, threads: backend.threads, warmupSteps: backend.name === "cpu" ? 1 : 3, batchSize });
+      const measured = await measureTrainingSpeed(name, data.train, {
+        seconds,
+        backend: backend.name,
+        threads: backend.threads,
+        warmupSteps: backend.name === "cpu" ? 1 : 3,
+        batchSize,
+      });
       const row: BenchRow = { ...measured, data_load_s: dataLoadSeconds };
-      log(`  ${name}: ${row.train_img_per_s} img/s (batch ${row.batch}, ${row.steps} steps)${row.interrupted ? ", cut short" : ""}`);
+      log(
+        `  ${name}: ${row.train_img_per_s} img/s (batch ${row.batch}, ${row.steps} steps)${row.interrupted ? ", cut short" : ""}`,
+      );
       if (row.steps > 0) rows.push(row);
       if (row.interrupted) {
         printRows(rows, values.json === true);
@@ -108,7 +117,10 @@ export async function benchCommand(argv: string[]): Promise<void> {
   printRows(rows, values.json === true);
   const chart = stringFlag(values, "chart");
   if (chart) {
-    writeFileAtomic(chart, (await renderPng(batchScalingSpec(scalingPoints(rows, describeBackend(backend, { reasons: false }))))).png);
+    writeFileAtomic(
+      chart,
+      (await renderPng(batchScalingSpec(scalingPoints(rows, describeBackend(backend, { reasons: false }))))).png,
+    );
     log(`  chart written to ${chart}`);
   }
 }
@@ -122,7 +134,16 @@ function printRows(rows: BenchRow[], json: boolean): void {
 function scalingPoints(rows: BenchRow[], ours: string) {
   return rows.flatMap((r) => [
     { preset: r.preset, batch: r.batch, runner: `ours (${ours})`, img_per_s: r.train_img_per_s },
-    ...(r.torch_img_per_s ? [{ preset: r.preset, batch: r.batch, runner: `${r.torch_version} (${r.torch_blas})`, img_per_s: r.torch_img_per_s }] : []),
+    ...(r.torch_img_per_s
+      ? [
+          {
+            preset: r.preset,
+            batch: r.batch,
+            runner: `${r.torch_version} (${r.torch_blas})`,
+            img_per_s: r.torch_img_per_s,
+          },
+        ]
+      : []),
   ]);
 }
 
@@ -131,7 +152,9 @@ function batchSizesFlag(values: FlagValues): number[] | undefined {
   if (raw === undefined) return undefined;
   const sizes = raw.split(",").map((s) => Number(s.trim()));
   if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 4096)) {
-    throw new UserError(`--batch-sizes takes whole numbers from 1 to 4096 separated by commas, e.g. 16,32,64; got "${raw}".`);
+    throw new UserError(
+      `--batch-sizes takes whole numbers from 1 to 4096 separated by commas, e.g. 16,32,64; got "${raw}".`,
+    );
   }
   return sizes;
 }
@@ -148,7 +171,14 @@ function secondsFlag(values: FlagValues): number {
 function addCpu(rows: BenchRow[], seconds: number, log: (line: string) => void): void {
   const presets = rows.map((r) => r.preset).filter((name) => CPU_PRESETS.includes(name));
   if (presets.length === 0) return;
-  const args = [path.join(__dirname, "main.js"), "bench", "--json", "--seconds", String(seconds), ...presets.flatMap((name) => ["--preset", name])];
+  const args = [
+    path.join(__dirname, "main.js"),
+    "bench",
+    "--json",
+    "--seconds",
+    String(seconds),
+    ...presets.flatMap((name) => ["--preset", name]),
+  ];
   log(`  cpu backend, ${seconds} s per preset...`);
   const run = spawnSync(process.execPath, args, { encoding: "utf8", env: { ...STARTING_ENV, FMNIST_BACKEND: "cpu" } });
   if (run.status !== 0) throw new UserError(`the cpu run failed: ${run.stderr.trim()}`);
@@ -159,15 +189,32 @@ function addCpu(rows: BenchRow[], seconds: number, log: (line: string) => void):
 }
 
 /** Runs the PyTorch anchor on the same presets and thread count and adds its speed and our ratio to it. */
-function addTorch(rows: BenchRow[], seconds: number, threads: number, log: (line: string) => void, batchSizes?: number[]): void {
-  const anchor = process.env.FMNIST_TORCH_BENCH ?? path.join(projectRoot(), "..", "shared", "anchors", "torch_bench.py");
-  if (!fs.existsSync(anchor)) throw new UserError(`PyTorch anchor not found at ${anchor}; set FMNIST_TORCH_BENCH to torch_bench.py.`);
+function addTorch(
+  rows: BenchRow[],
+  seconds: number,
+  threads: number,
+  log: (line: string) => void,
+  batchSizes?: number[],
+): void {
+  const anchor =
+    process.env.FMNIST_TORCH_BENCH ?? path.join(projectRoot(), "..", "shared", "anchors", "torch_bench.py");
+  if (!fs.existsSync(anchor))
+    throw new UserError(`PyTorch anchor not found at ${anchor}; set FMNIST_TORCH_BENCH to torch_bench.py.`);
   const python = fs.existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
   const presets = [...new Set(rows.map((r) => r.preset))].flatMap((name) => ["--preset", name]);
   // At the walkthroughs' batch sizes, the anchor itself; at others, our sweep over the anchor's own models.
   const script = batchSizes ? path.join(projectRoot(), "scripts", "torch_batch_sweep.py") : anchor;
   const sizes = batchSizes ? batchSizes.flatMap((b) => ["--batch", String(b)]) : [];
-  const args = [script, "--require-fast-blas", "--seconds", String(seconds), "--threads", String(threads), ...presets, ...sizes];
+  const args = [
+    script,
+    "--require-fast-blas",
+    "--seconds",
+    String(seconds),
+    "--threads",
+    String(threads),
+    ...presets,
+    ...sizes,
+  ];
   log(`  PyTorch (${python} ${path.basename(script)}), ${seconds} s per measurement...`);
   const run = spawnSync(python, args, { encoding: "utf8", env: { ...STARTING_ENV, FMNIST_TORCH_BENCH: anchor } });
   if (run.status === REFERENCE_BLAS_EXIT) {
@@ -177,7 +224,9 @@ function addTorch(rows: BenchRow[], seconds: number, threads: number, log: (line
     );
   }
   if (run.status !== 0) {
-    throw new UserError(`the PyTorch anchor failed (${run.stderr.trim().split("\n").pop()}). On Debian: apt-get install python3-torch libopenblas0-openmp.`);
+    throw new UserError(
+      `the PyTorch anchor failed (${run.stderr.trim().split("\n").pop()}). On Debian: apt-get install python3-torch libopenblas0-openmp.`,
+    );
   }
   for (const [row, anchor] of matchAnchorRows(rows, run.stdout)) {
     row.torch_img_per_s = anchor.train_img_per_s;
@@ -202,7 +251,10 @@ interface OtherRunRow {
 
 /** Pairs each row with the line of the same preset (and batch size, where the line has one) in another run's JSON lines. */
 function matchAnchorRows(rows: BenchRow[], jsonLines: string): [BenchRow, OtherRunRow][] {
-  const other: OtherRunRow[] = jsonLines.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
+  const other: OtherRunRow[] = jsonLines
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line));
   return rows.flatMap((row): [BenchRow, OtherRunRow][] => {
     const match = other.find((o) => o.preset === row.preset && (o.batch === undefined || o.batch === row.batch));
     return match ? [[row, match]] : [];
@@ -215,7 +267,23 @@ function round2(x: number): number {
 
 /** A plain-text table of bench rows. */
 export function benchTable(rows: BenchRow[]): string {
-  const columns: (keyof BenchRow)[] = ["preset", "backend", "threads", "batch", "params", "train_img_per_s", "torch_img_per_s", "ratio", "cpu_img_per_s", "vs_cpu", "peak_rss_mib", "torch_peak_rss_mib", "torch_blas", "tensors_before", "tensors_after"];
+  const columns: (keyof BenchRow)[] = [
+    "preset",
+    "backend",
+    "threads",
+    "batch",
+    "params",
+    "train_img_per_s",
+    "torch_img_per_s",
+    "ratio",
+    "cpu_img_per_s",
+    "vs_cpu",
+    "peak_rss_mib",
+    "torch_peak_rss_mib",
+    "torch_blas",
+    "tensors_before",
+    "tensors_after",
+  ];
   const used = columns.filter((c) => rows.some((r) => r[c] !== undefined));
   const table = [used.map(String), ...rows.map((r) => used.map((c) => String(r[c] ?? "")))];
   const widths = used.map((_, i) => Math.max(...table.map((row) => row[i].length)));

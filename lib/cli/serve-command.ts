@@ -13,12 +13,15 @@ export const SERVE_HELP = `fmnist serve [--profile full|smoke] [--port N]
 export async function serveCommand(argv: string[]): Promise<void> {
   const values = parseFlags("serve", argv, { profile: { type: "string" }, port: { type: "string" } });
   const profile = stringFlag(values, "profile") ?? process.env.FMNIST_PROFILE ?? "full";
-  if (profile !== "full" && profile !== "smoke") throw new UserError(`--profile must be full or smoke, got "${profile}".`);
+  if (profile !== "full" && profile !== "smoke")
+    throw new UserError(`--profile must be full or smoke, got "${profile}".`);
   const dir = webExportDir(profile as Profile);
   requireExport(dir, profile as Profile);
   await buildPage();
   const server = await servePage(dir, { port: positiveInt(values, "port") });
-  console.log(`Serving lesson 07's page (${profile} model) on ${server.url} — open it in a browser; Ctrl+C stops the server.`);
+  console.log(
+    `Serving lesson 07's page (${profile} model) on ${server.url} — open it in a browser; Ctrl+C stops the server.`,
+  );
   await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
   await server.close();
 }

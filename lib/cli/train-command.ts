@@ -26,7 +26,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
   });
   const preset = stringFlag(values, "preset");
   if (!preset) throw new UserError(`--preset is required. Choose one of: ${PRESET_NAMES.join(", ")}.`);
-  if (!PRESET_NAMES.includes(preset)) throw new UserError(`Unknown preset "${preset}". Choose one of: ${PRESET_NAMES.join(", ")}.`);
+  if (!PRESET_NAMES.includes(preset))
+    throw new UserError(`Unknown preset "${preset}". Choose one of: ${PRESET_NAMES.join(", ")}.`);
   const epochs = positiveInt(values, "epochs") ?? 1;
   const subset = positiveInt(values, "subset");
   const seed = Number(stringFlag(values, "seed") ?? 0);
@@ -35,7 +36,13 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const data = await loadFashionMnist();
   if (!values.json) console.error(`Training ${preset} on ${describeBackend(backend)}`);
   const print = (record: object) =>
-    console.log(values.json ? JSON.stringify(record) : Object.entries(record).map(([k, v]) => `${k}: ${v}`).join("\n"));
+    console.log(
+      values.json
+        ? JSON.stringify(record)
+        : Object.entries(record)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join("\n"),
+    );
   try {
     const { model, record } = await trainPreset(preset, data, { epochs, subset, seed, lesson: "cli", callbacks: [] });
     model.dispose();
@@ -50,6 +57,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
 
 /** The result record of a training that Ctrl-C stopped: no test accuracy, and where it stopped. */
 function partialRecord(preset: string, fit: TrainResult): Omit<ResultRecord, "test_accuracy"> & { stopped: string } {
-  const { test_accuracy: _notMeasured, ...record } = roundRecord(resultOf({ lesson: "cli", model: preset }, presetInfo(preset).params, fit, { accuracy: NaN }));
+  const { test_accuracy: _notMeasured, ...record } = roundRecord(
+    resultOf({ lesson: "cli", model: preset }, presetInfo(preset).params, fit, { accuracy: NaN }),
+  );
   return { ...record, stopped: fit.interrupted ? describeStop(fit.interrupted) : "stopped by you" };
 }

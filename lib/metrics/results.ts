@@ -87,12 +87,19 @@ export function clearResults(profile: Profile, lesson: string, root = dataDir())
  */
 export function readResults(profile: Profile, options: { lessons?: string[]; root?: string } = {}): ResultRecord[] {
   const dir = resultsDir(profile, options.root);
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort() : [];
+  const files = fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".json"))
+        .sort()
+    : [];
   const records = files.map((f) => {
     try {
       return JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as ResultRecord;
     } catch (error) {
-      throw new UserError(`${path.join(dir, f)} is not a valid result record (${(error as Error).message}): delete it and re-run its lesson.`);
+      throw new UserError(
+        `${path.join(dir, f)} is not a valid result record (${(error as Error).message}): delete it and re-run its lesson.`,
+      );
     }
   });
   const missing = (options.lessons ?? []).filter((lesson) => !records.some((r) => r.lesson === lesson));

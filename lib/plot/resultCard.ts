@@ -14,7 +14,10 @@ export const RESULT_MIME = "application/vnd.fmnist.result+json";
 export function showResult(record: ResultRecord): void {
   const rounded = roundRecord(record);
   const rows = Object.entries(rounded)
-    .map(([key, value]) => `<tr><th style="text-align:left;padding-right:1em">${key}</th><td style="text-align:left">${value}</td></tr>`)
+    .map(
+      ([key, value]) =>
+        `<tr><th style="text-align:left;padding-right:1em">${key}</th><td style="text-align:left">${value}</td></tr>`,
+    )
     .join("");
   showBundle({
     [RESULT_MIME]: rounded,

@@ -30,9 +30,14 @@ export function downsample(points: readonly { x: number; y: number }[], maxPoint
   const out: { x: number; y: number }[] = [];
   const per = points.length / maxPoints;
   for (let b = 0; b < maxPoints; b++) {
-    const from = Math.floor(b * per), to = Math.max(from + 1, Math.floor((b + 1) * per));
-    let sx = 0, sy = 0;
-    for (let i = from; i < to; i++) { sx += points[i].x; sy += points[i].y; }
+    const from = Math.floor(b * per),
+      to = Math.max(from + 1, Math.floor((b + 1) * per));
+    let sx = 0,
+      sy = 0;
+    for (let i = from; i < to; i++) {
+      sx += points[i].x;
+      sy += points[i].y;
+    }
     out.push({ x: sx / (to - from), y: sy / (to - from) });
   }
   return out;

@@ -23,7 +23,10 @@ export class StopOnInterrupt {
   private where: StopPoint | undefined;
 
   /** @param onStop - told once, with the line to show (e.g. the board's final status). */
-  constructor(private readonly batchesPerEpoch: number, private readonly onStop?: (line: string) => void) {}
+  constructor(
+    private readonly batchesPerEpoch: number,
+    private readonly onStop?: (line: string) => void,
+  ) {}
 
   callback(model: tf.LayersModel): tf.CustomCallbackArgs {
     const stopIfAsked = (batch: number) => {

@@ -38,6 +38,8 @@ export async function buildPage(root = projectRoot()): Promise<BundleReport> {
     metafile: true,
     logLevel: "error",
   });
-  const bytes = result.metafile.outputs[path.relative(process.cwd(), outfile)]?.bytes ?? Object.values(result.metafile.outputs).reduce((max, o) => Math.max(max, o.bytes), 0);
+  const bytes =
+    result.metafile.outputs[path.relative(process.cwd(), outfile)]?.bytes ??
+    Object.values(result.metafile.outputs).reduce((max, o) => Math.max(max, o.bytes), 0);
   return { file: outfile, bytes, seconds: (Date.now() - started) / 1000 };
 }

@@ -41,7 +41,9 @@ export async function withChromium<T>(use: (context: BrowserContext) => Promise<
   try {
     playwright = await import("playwright-core");
   } catch {
-    throw new UserError("playwright-core is not installed: run `npm ci` (it is a development dependency of the course).");
+    throw new UserError(
+      "playwright-core is not installed: run `npm ci` (it is a development dependency of the course).",
+    );
   }
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "fmnist-chromium-"));
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;

@@ -54,7 +54,10 @@ export async function exportForWeb(
     pixels: Buffer.from(sample.images).toString("base64"),
   };
   writeFileAtomic(path.join(dir, "page-data.json"), JSON.stringify(data));
-  return [...fs.readdirSync(path.join(dir, "model")).map((f) => path.join(dir, "model", f)), path.join(dir, "page-data.json")];
+  return [
+    ...fs.readdirSync(path.join(dir, "model")).map((f) => path.join(dir, "model", f)),
+    path.join(dir, "page-data.json"),
+  ];
 }
 
 /**
@@ -66,7 +69,9 @@ export function requireExport(dir: string, profile: Profile = currentProfile()):
   for (const file of [path.join("model", "model.json"), "page-data.json"]) {
     if (!fs.existsSync(path.join(dir, file))) {
       const command = `npm run lessons -- --profile ${profile} --only 07`;
-      throw new UserError(`No exported model in ${dir} (${file} is missing): run lesson ${WEB_LESSON} first (\`${command}\`).`);
+      throw new UserError(
+        `No exported model in ${dir} (${file} is missing): run lesson ${WEB_LESSON} first (\`${command}\`).`,
+      );
     }
   }
 }
