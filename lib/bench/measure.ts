@@ -1,3 +1,6 @@
+/**
+ * Measures how many images per second a model preset trains at, as `npm run bench` reports it.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { ImageSet } from "../data/dataset";
 import { createPreset, presetInfo } from "../models/presets";

@@ -1,3 +1,6 @@
+/**
+ * `fmnist bench`: training speed per preset on the chosen backend, optionally beside PyTorch and tfjs's cpu backend.
+ */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";

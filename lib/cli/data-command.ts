@@ -1,3 +1,6 @@
+/**
+ * `fmnist data`: finds, verifies and describes the Fashion-MNIST files.
+ */
 import { CLASS_NAMES } from "../data/classes";
 import { loadFashionMnist } from "../data/dataset";
 import { parseFlags } from "./args";

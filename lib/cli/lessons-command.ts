@@ -1,3 +1,6 @@
+/**
+ * `fmnist lessons`: runs the lesson notebooks headlessly in order and summarises the result records they show.
+ */
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";

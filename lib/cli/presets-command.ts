@@ -1,3 +1,6 @@
+/**
+ * `fmnist presets`: lists the model presets with their parameter counts.
+ */
 import { selectBackend } from "../backend/select";
 import { PRESET_NAMES, presetInfo } from "../models/presets";
 import { parseFlags } from "./args";

@@ -1,3 +1,6 @@
+/**
+ * `fmnist serve`: bundles lesson 07's web page and serves it with the exported model.
+ */
 import { Profile } from "../util/profile";
 import { UserError } from "../util/errors";
 import { buildPage } from "../web/bundle";

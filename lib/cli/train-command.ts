@@ -1,3 +1,6 @@
+/**
+ * `fmnist train`: trains one preset from the command line and prints its result record.
+ */
 import { selectBackend, describeBackend } from "../backend/select";
 import { loadFashionMnist } from "../data/dataset";
 import { PRESET_NAMES, presetInfo } from "../models/presets";

@@ -1,3 +1,7 @@
+/**
+ * Early stopping for `fm.train`: stop when a watched metric has not improved for some epochs and keep the best
+ * weights.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { UserError } from "../util/errors";
 

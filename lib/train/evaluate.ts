@@ -1,3 +1,7 @@
+/**
+ * Measures a trained model on a whole set in batches (loss, accuracy, confusion matrix, mistakes) and returns plain
+ * data.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { NUM_CLASSES } from "../data/classes";
 import { ImageSet } from "../data/dataset";

@@ -1,3 +1,7 @@
+/**
+ * Training and measuring models: `fm.train`, evaluation, saving, schedules, early stopping, and each lesson's result
+ * record.
+ */
 export * from "./batches";
 export * from "./evaluate";
 export * from "./io";

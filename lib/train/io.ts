@@ -1,3 +1,6 @@
+/**
+ * Saving and loading trained models under `data/models/<name>/`, written atomically through a folder handler.
+ */
 import * as tf from "@tensorflow/tfjs";
 import * as fs from "fs";
 import * as path from "path";

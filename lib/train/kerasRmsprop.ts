@@ -1,3 +1,6 @@
+/**
+ * Keras' RMSprop update rule as a tfjs optimizer, so a lesson can reproduce a Keras walkthrough's training.
+ */
 import * as tf from "@tensorflow/tfjs";
 
 /**

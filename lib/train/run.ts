@@ -1,3 +1,7 @@
+/**
+ * Trains presets in one call: one preset, several variants side by side, or a quick one when no saved model is there
+ * to load.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { ImageSet } from "../data/dataset";
 import type { ResultRecord } from "../metrics/results";

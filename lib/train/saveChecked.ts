@@ -1,3 +1,6 @@
+/**
+ * Saves a model and proves the copy works: loads it back and compares both copies' scores on test images.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { ImageSet } from "../data/dataset";
 import { evaluate } from "./evaluate";

@@ -1,3 +1,6 @@
+/**
+ * Learning-rate schedules (warm-up then cosine decay) and the `fm.train` callback that applies one per step.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { UserError } from "../util/errors";
 

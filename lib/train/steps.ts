@@ -1,3 +1,6 @@
+/**
+ * Training for a number of gradient steps instead of epochs, and joining two training runs into one result.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { ImageSet } from "../data/dataset";
 import { UserError } from "../util/errors";

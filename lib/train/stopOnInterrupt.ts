@@ -1,3 +1,6 @@
+/**
+ * Stops training at the next batch boundary after an interrupt (Jupyter's stop button, Ctrl-C) and says where.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { Interrupted, watchInterrupts } from "../util/interrupt";
 

@@ -1,3 +1,6 @@
+/**
+ * Times a few training steps of a model, to estimate an epoch's duration without running one.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { UserError } from "../util/errors";
 

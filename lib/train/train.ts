@@ -1,3 +1,6 @@
+/**
+ * `fm.train`: trains a model on an `ImageSet` with seeded shuffling, validation, the live board and interrupts.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { ImageSet } from "../data/dataset";
 import { currentBackend } from "../backend/select";

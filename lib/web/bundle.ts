@@ -1,3 +1,7 @@
+/**
+ * Bundles lesson 07's web page (`web/src/main.ts` with tfjs and the course's preprocessing) into one script with
+ * esbuild.
+ */
 import * as path from "path";
 import { projectRoot } from "../util/paths";
 

@@ -1,3 +1,6 @@
+/**
+ * Finds and starts a headless Chromium for the browser tests and page checks, or says how to install it.
+ */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";

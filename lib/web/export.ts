@@ -1,3 +1,6 @@
+/**
+ * Exports the trained model and a few test images for the web page under `data/web/<profile>/`.
+ */
 import * as tf from "@tensorflow/tfjs";
 import * as fs from "fs";
 import * as path from "path";

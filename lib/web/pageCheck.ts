@@ -1,3 +1,6 @@
+/**
+ * Opens the web page in headless Chromium and checks it: test images classified, drawings on the pad recognised.
+ */
 import type { Page } from "playwright-core";
 import { UserError } from "../util/errors";
 import { withChromium } from "./chromium";

@@ -1,3 +1,7 @@
+/**
+ * Mock photos of garments (a Fashion-MNIST image dark on coloured paper, enlarged, off centre, noisy) to test the
+ * page's preprocessing on an answer known in advance.
+ */
 import { IMAGE_SIZE } from "../data/classes";
 import { ImageSet } from "../data/dataset";
 import { UserError } from "../util/errors";

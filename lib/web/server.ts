@@ -1,3 +1,6 @@
+/**
+ * A small static server for the web page and the exported model, refusing paths outside its folders.
+ */
 import * as fs from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
