@@ -1,6 +1,5 @@
 import { strict as assert } from "assert";
 import type * as tf from "@tensorflow/tfjs";
-import { PNG } from "pngjs";
 import { after, before, test } from "node:test";
 import { selectBackend } from "../lib/backend/select";
 import { loadFashionMnist } from "../lib/data/dataset";
@@ -14,7 +13,7 @@ import { classifyInputs } from "../lib/web/classify";
 import { checkPage, PageCheck, PageDrawing, SNEAKER_DRAWINGS } from "../lib/web/pageCheck";
 import { preprocessImage } from "../lib/web/preprocess";
 import { PageServer, servePage } from "../lib/web/server";
-import { tempDir } from "./helpers";
+import { decodePng, tempDir } from "./helpers";
 
 const missing = chromiumMissing();
 const TEST_IMAGES = 24;
@@ -91,7 +90,7 @@ test(
 );
 
 test("the screenshot is a picture of the whole page", { skip: missing ?? false }, () => {
-  const png = PNG.sync.read(seen.screenshot);
+  const png = decodePng(seen.screenshot);
   assert.equal(png.width, 1280);
   assert.ok(png.height >= 600, `height ${png.height}`);
   let dark = 0;

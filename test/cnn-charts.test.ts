@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { test } from "node:test";
-import { PNG } from "pngjs";
 import * as plot from "../lib/plot";
+import { decodePng } from "./helpers";
 
 const history = {
   loss: [0.6, 0.4, 0.3, 0.22, 0.15],
@@ -51,7 +51,7 @@ test("channel grids put every channel on one shared scale, signed or from zero",
   // three 3x3 tiles of -2, 0 and 2, drawn 10x: 900 pixels each; count black and mid-grey pixels
   const maps = [flat(-2), flat(0), flat(2)];
   const shades = (png: Buffer) => {
-    const { data } = PNG.sync.read(png);
+    const { data } = decodePng(png);
     let black = 0,
       grey = 0;
     for (let i = 0; i < data.length; i += 4) {
@@ -68,7 +68,7 @@ test("channel grids put every channel on one shared scale, signed or from zero",
   const positive = plot.channelGridPng(maps, { scale: 10, columns: 3 });
   assert.deepEqual(shades(positive), { black: 1800, grey: 0 });
   const two = plot.channelGridPng(maps, { channels: [2], scale: 10 });
-  assert.ok(PNG.sync.read(two).width < PNG.sync.read(positive).width);
+  assert.ok(decodePng(two).width < decodePng(positive).width);
   assert.throws(() => plot.channelGridPng(maps, { channels: [5] }), /no such channels among 3 maps/);
 });
 

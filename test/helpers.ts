@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { PNG } from "pngjs";
 import { selectBackend } from "../lib/backend/select";
 import { ImageSet } from "../lib/data/dataset";
 
@@ -44,4 +45,9 @@ export async function until(condition: () => boolean, what: string, timeoutMs: n
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Decodes PNG bytes (as the library's `…Png` functions return them) into pixels. */
+export function decodePng(png: Uint8Array): PNG {
+  return PNG.sync.read(Buffer.from(png));
 }

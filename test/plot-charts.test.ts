@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { PNG } from "pngjs";
 import * as metrics from "../lib/metrics";
 import * as plot from "../lib/plot";
+import { decodePng } from "./helpers";
 
 /** A 28x28 test image (0–255): a bright rectangle with a gradient, so it is neither blank nor uniform. */
 function fakeImage(seed: number): number[] {
@@ -141,10 +142,6 @@ const charts: [string, plot.VegaLiteSpec, string[]][] = [
   ],
 ];
 
-function decode(png: Uint8Array): PNG {
-  return PNG.sync.read(Buffer.from(png));
-}
-
 /** Number of pixels that are not (near) white. */
 function inked(png: PNG): number {
   let n = 0;
@@ -171,7 +168,7 @@ test("charts rasterise to a 2x PNG whose size matches the SVG and that has ink",
   const w = Number(/width="(\d+)"/.exec(svg)![1]),
     h = Number(/height="(\d+)"/.exec(svg)![1]);
   const { png, width, height } = await plot.renderPng(spec, 2);
-  const img = decode(png);
+  const img = decodePng(png);
   assert.deepEqual([width, height], [w, h]);
   assert.deepEqual([img.width, img.height], [2 * w, 2 * h]);
   assert.ok(inked(img) > img.width * img.height * 0.05, "PNG is almost blank");
@@ -182,7 +179,7 @@ test("chartBundle carries vega-lite, a PNG with its display size, and text", asy
   assert.deepEqual(Object.keys(bundle).sort(), [plot.VEGA_LITE_MIME, "image/png", "text/plain"].sort());
   assert.equal(bundle["text/plain"], "per-class accuracy");
   const size = metadata["image/png"] as { width: number; height: number };
-  assert.equal(decode(bundle["image/png"] as Uint8Array).width, size.width * 2);
+  assert.equal(decodePng(bundle["image/png"] as Uint8Array).width, size.width * 2);
   const withSvg = await plot.chartBundle(charts[3][1], { fallbacks: ["png", "svg"] });
   assert.match(String(withSvg.bundle["image/svg+xml"]), /^<svg/);
 });
@@ -287,7 +284,7 @@ test("modelGraphSvg draws one box per layer and one arrow per connection, with a
   assert.equal((svg.match(/<path class="edge"/g) ?? []).length, 1, "the skip connection should bend around");
   for (const text of ["pixels (InputLayer)", "deep_1 (Dense)", "A &lt;branch&gt;", "20 params"])
     assert.ok(svg.includes(text), text);
-  const png = decode((await plot.svgToPng(svg)).png);
+  const png = decodePng((await plot.svgToPng(svg)).png);
   assert.ok(inked(png) > 1000);
 });
 

@@ -4,10 +4,7 @@ import { PNG } from "pngjs";
 import { CLASS_NAMES } from "../lib/data/classes";
 import * as plot from "../lib/plot";
 import { hasGlyph, textWidth } from "../lib/plot/font";
-
-function decode(png: Uint8Array): PNG {
-  return PNG.sync.read(Buffer.from(png));
-}
+import { decodePng } from "./helpers";
 
 function pixel(png: PNG, x: number, y: number): [number, number, number] {
   const i = (y * png.width + x) * 4;
@@ -29,7 +26,7 @@ const square = Array.from({ length: 784 }, (_, i) =>
 );
 
 test("grayImagePng upscales nearest-neighbour: crisp 8x8 blocks, exact size", () => {
-  const png = decode(plot.grayImagePng(square, { scale: 8 }));
+  const png = decodePng(plot.grayImagePng(square, { scale: 8 }));
   assert.deepEqual([png.width, png.height], [224, 224]);
   assert.deepEqual(pixel(png, 80, 80), [255, 255, 255]); // first white pixel (10*8)
   assert.deepEqual(pixel(png, 79, 80), [0, 0, 0]); // last black pixel before it: no blur
@@ -51,7 +48,7 @@ test("toGrayImage accepts flat or nested data in 0-255 or 0-1 and rejects ragged
 
 test("image grid PNG has the expected layout, captions and no red when predictions are right", () => {
   const items = Array.from({ length: 6 }, (_, i) => ({ image: square, label: i }));
-  const png = decode(plot.imageGridPng(items, { columns: 3, scale: 2, title: "Six images" }));
+  const png = decodePng(plot.imageGridPng(items, { columns: 3, scale: 2, title: "Six images" }));
   assert.ok(png.width >= 3 * 56 && png.height >= 2 * 56, `grid too small: ${png.width}x${png.height}`);
   assert.equal(count(png, isRed), 0);
   // each 56x56 tile is pure black except its 16x16 white square; captions are dark grey, not pure black
@@ -68,8 +65,12 @@ test("image grid PNG has the expected layout, captions and no red when predictio
 });
 
 test("wrong predictions get a red frame and caption; right ones green", () => {
-  const wrong = decode(plot.imageGridPng([{ image: square, label: 0, predicted: 6, probability: 0.93 }], { scale: 3 }));
-  const right = decode(plot.imageGridPng([{ image: square, label: 0, predicted: 0, probability: 0.93 }], { scale: 3 }));
+  const wrong = decodePng(
+    plot.imageGridPng([{ image: square, label: 0, predicted: 6, probability: 0.93 }], { scale: 3 }),
+  );
+  const right = decodePng(
+    plot.imageGridPng([{ image: square, label: 0, predicted: 0, probability: 0.93 }], { scale: 3 }),
+  );
   assert.ok(count(wrong, isRed) > 4 * 84, "red frame missing");
   assert.equal(count(right, isRed), 0);
   assert.ok(count(right, (r, g, b) => g > 100 && r < 60 && b < 90) > 20, "green caption missing");
@@ -92,7 +93,7 @@ test("mistakes grid shows only wrong predictions, most confident first", () => {
     [0.3, 0.7],
     [0.6, 0.4],
   ];
-  const png = decode(plot.mistakesGridPng(images, probs, [0, 0, 0, 1], { classNames: ["left", "right"] }));
+  const png = decodePng(plot.mistakesGridPng(images, probs, [0, 0, 0, 1], { classNames: ["left", "right"] }));
   assert.ok(count(png, isRed) > 0);
   assert.throws(() => plot.mistakesGridPng([square], [[0.9, 0.1]], [0]), /no mistakes/);
 });
@@ -106,6 +107,6 @@ test("the bitmap font covers every class name", () => {
   assert.equal(end, 1 + 3 * 6);
   assert.equal(textWidth("Bag", 2), (3 * 6 - 1) * 2);
   assert.equal(hasGlyph("€"), false);
-  const png = decode(r.toPng());
+  const png = decodePng(r.toPng());
   assert.ok(count(png, (v) => v === 0) > 10);
 });

@@ -1,7 +1,6 @@
 import { strict as assert } from "assert";
 import { test } from "node:test";
 import { UserError } from "../lib/util/errors";
-import { PNG } from "pngjs";
 import { ImageSet } from "../lib/data/dataset";
 import { mockPhoto, mockPhotos } from "../lib/web/photo";
 import { preprocessStepsPng, rgbaPng } from "../lib/web/stepsPicture";
@@ -19,6 +18,7 @@ import {
   stretchToUnit,
   toGreyscale,
 } from "../lib/web/preprocess";
+import { decodePng } from "./helpers";
 
 /** An RGBA picture from grey values (opaque). */
 function rgbaOf(grey: GreyPixels): RgbaImage {
@@ -169,9 +169,9 @@ test("the ablation leaves steps out: a squeezed light photo stays light, the ful
 
 test("the steps picture and an RGBA picture encode as PNG", () => {
   const photo = mockPhoto(skirt());
-  const steps = PNG.sync.read(preprocessStepsPng(preprocessImage(photo), { title: "steps", size: 64 }));
+  const steps = decodePng(preprocessStepsPng(preprocessImage(photo), { title: "steps", size: 64 }));
   assert.ok(steps.width > 6 * 64 && steps.height > 64, `${steps.width}x${steps.height}`);
-  const back = PNG.sync.read(rgbaPng(photo));
+  const back = decodePng(rgbaPng(photo));
   assert.deepEqual([back.width, back.height], [160, 120]);
   assert.deepEqual(Array.from(back.data.subarray(0, 8)), Array.from(photo.data).slice(0, 8));
 });
