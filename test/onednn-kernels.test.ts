@@ -4,38 +4,21 @@
  * tensor lifetimes. Skips when the addon is not built.
  */
 import { strict as assert } from "assert";
-import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { installOnednn, onednnCallCounts, onednnInfo, onednnUnavailableReason, uninstallOnednn } from "../lib/backend/onednn";
+import { installOnednnOrThrow, lcgFloats, nativeTests } from "./helpers";
 
-/** Why the native kernels cannot be tested here (the addon is not built), or null. */
-const skipReason: string | null = onednnUnavailableReason();
-
-let started: Promise<void> | undefined;
-
-/** Starts the wasm backend and installs the native kernels once per process. */
-function startOnednn(): Promise<void> {
-  if (!started) {
-    started = (async () => {
-      await tf.setBackend("wasm");
-      await tf.ready();
-      const installed = installOnednn();
-      if (!installed) throw new Error(`installOnednn returned null: ${onednnUnavailableReason()}`);
-    })();
-  }
-  return started;
-}
+/** A test that skips (saying why) when the addon is not built, and otherwise runs on wasm+onednn. */
+const nativeTest = nativeTests(async () => {
+  await tf.setBackend("wasm");
+  await tf.ready();
+  installOnednnOrThrow();
+});
 
 /** Deterministic pseudo-random floats in [-1, 1) (an LCG, so both backends see the same data). */
 function randomData(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = (seed * 2654435761) >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2147483648 - 1;
-  }
-  return out;
+  return lcgFloats(n, Math.imul(seed, 2654435761), (u) => 2 * u - 1);
 }
 
 /** A float32 tensor of `shape` filled by {@link randomData}. */
@@ -97,17 +80,6 @@ async function compareWithCpu(
   expected.forEach((e, i) => assertClose(actual[i], e, `${what} output ${i}`, tol.rtol, tol.atol));
 }
 
-/** A test that skips (saying why) when the addon is not built, and otherwise runs on wasm+onednn. */
-function nativeTest(name: string, body: () => Promise<void>): void {
-  test(name, async (t) => {
-    if (skipReason !== null) {
-      t.skip(skipReason);
-      return;
-    }
-    await startOnednn();
-    await body();
-  });
-}
 
 type Conv = { x: number[]; k: number; o: number; stride: number | [number, number]; pad: "same" | "valid"; dilation?: number };
 

@@ -5,46 +5,25 @@
  * bit. Skips when the addon is not built.
  */
 import { strict as assert } from "assert";
-import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { installOnednn, onednnCallCounts, onednnUnavailableReason, uninstallOnednn } from "../lib/backend/onednn";
+import { installOnednn, onednnCallCounts, uninstallOnednn } from "../lib/backend/onednn";
 import { initWasm } from "../lib/backend/wasm";
+import { installOnednnOrThrow, lcgFloats, nativeTests } from "./helpers";
 
-const skipReason = onednnUnavailableReason();
 /** tfjs's own Mean and Sum gradients, read before initWasm replaces them. */
 const TFJS_GRADIENTS = ["Mean", "Sum"].map((name) => tf.getGradient(name));
 const ADAM = "AdamUpdateWasm";
 const DROPOUT = "DropoutMultiplierWasm";
 
-let started: Promise<string[]> | undefined;
-function start(): Promise<string[]> {
-  started ??= (async () => {
-    await initWasm();
-    const installed = installOnednn();
-    if (!installed) throw new Error(`installOnednn returned null: ${onednnUnavailableReason()}`);
-    return installed.kernels;
-  })();
-  return started;
-}
+/** A test that skips when the addon is not built; its body gets the kernels the addon serves after initWasm. */
+const nativeTest = nativeTests(async () => {
+  await initWasm();
+  return installOnednnOrThrow().kernels;
+});
 
-function nativeTest(name: string, body: (kernels: string[]) => Promise<void>): void {
-  test(name, async (t) => {
-    if (skipReason !== null) {
-      t.skip(skipReason);
-      return;
-    }
-    await body(await start());
-  });
-}
-
+/** Deterministic pseudo-random floats in [-scale, scale). */
 function data(n: number, seed: number, scale = 1): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2147483648 - 1) * scale;
-  }
-  return out;
+  return lcgFloats(n, seed >>> 0 || 1, (u) => (2 * u - 1) * scale);
 }
 
 /** Runs `f` with the native kernels installed, then with the library's own (uninstalled), and returns both results. */

@@ -4,44 +4,25 @@
  * Skips when the addon is not built.
  */
 import { strict as assert } from "assert";
-import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
-import { installOnednn, onednnCallCounts, onednnUnavailableReason } from "../lib/backend/onednn";
+import { onednnCallCounts } from "../lib/backend/onednn";
 import { createPreset, presetInfo } from "../lib/models";
+import { installOnednnOrThrow, lcgFloats, nativeTests } from "./helpers";
 
-const skipReason = onednnUnavailableReason();
-
-let started: Promise<void> | undefined;
-function startOnednn(): Promise<void> {
-  started ??= (async () => {
-    await tf.setBackend("wasm");
-    await tf.ready();
-    if (!installOnednn()) throw new Error(`installOnednn returned null: ${onednnUnavailableReason()}`);
-  })();
-  return started;
-}
-
-function nativeTest(name: string, body: () => Promise<void>): void {
-  test(name, async (t) => {
-    if (skipReason !== null) {
-      t.skip(skipReason);
-      return;
-    }
-    await startOnednn();
-    await body();
-  });
-}
+/** A test that skips (saying why) when the addon is not built, and otherwise runs on wasm+onednn. */
+const nativeTest = nativeTests(async () => {
+  await tf.setBackend("wasm");
+  await tf.ready();
+  installOnednnOrThrow();
+});
 
 /** Deterministic data in [0, 1) and one-hot labels, identical on every backend. */
 function batch(shape: number[], seed: number): { x: tf.Tensor; y: tf.Tensor } {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const values = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    values[i] = s / 4294967296;
-  }
+  const values = lcgFloats(
+    shape.reduce((a, b) => a * b, 1),
+    seed,
+  );
   const labels = Array.from({ length: shape[0] }, (_, i) => (i * 7 + seed) % 10);
   return { x: tf.tensor(values, shape), y: tf.oneHot(tf.tensor1d(labels, "int32"), 10).toFloat() };
 }
