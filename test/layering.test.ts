@@ -1,6 +1,7 @@
 /**
- * The library's shape: its folders import one way only (the order written in lib/index.ts's header), and every
- * function or constant the notebooks reach through `fm` is exported under one name.
+ * The library's shape: its folders import one way only (the order written in lib/index.ts's header), every
+ * function or constant the notebooks reach through `fm` is exported under one name, and every module says what
+ * it is for in a header comment.
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
@@ -104,6 +105,37 @@ test("the layering check reports an upward import, an unknown folder, and ignore
     "util/clock.ts imports ../plot/chart (util is below plot)",
     'util/clock.ts imports ../extra/x: folder "extra" is not in the layer order',
   ]);
+});
+
+/**
+ * True when a module starts (after a `#!` line) with a comment of its own: one followed by a blank line, an import
+ * or a re-export, not the doc comment of its first declaration.
+ */
+function hasHeaderComment(source: string): boolean {
+  const header = /^(?:#![^\n]*\n)?\s*(\/\*[\s\S]*?\*\/|(?:\/\/[^\n]*\n)+)/.exec(source);
+  if (!header) return false;
+  const line = source
+    .slice(header[0].length)
+    .replace(/^[ \t]*\n/, "")
+    .split("\n", 1)[0]
+    .trim();
+  return line === "" || /^import\b/.test(line) || /^export (\*|\{[^}]*\}) from\b/.test(line);
+}
+
+test("every module of lib/ starts with a header comment saying what it is for", () => {
+  const missing = typeScriptFiles(LIB).filter((file) => !hasHeaderComment(fs.readFileSync(file, "utf8")));
+  assert.deepEqual(
+    missing.map((file) => path.relative(LIB, file)),
+    [],
+  );
+});
+
+test("the header check tells a module's own comment from its first declaration's", () => {
+  assert.ok(hasHeaderComment('/** Reading IDX files. */\nimport * as fs from "fs";\n'));
+  assert.ok(hasHeaderComment('#!/usr/bin/env node\n/**\n * The CLI.\n */\nimport { a } from "./a";\n'));
+  assert.ok(hasHeaderComment('/** The data set. */\nexport * from "./classes";\n'));
+  assert.ok(!hasHeaderComment('import * as fs from "fs";\n/** Reads. */\nexport function read() {}\n'));
+  assert.ok(!hasHeaderComment("/** Index of the largest value. */\nexport function argmax() {}\n"));
 });
 
 test("every function and constant of the library is exported under one name", () => {

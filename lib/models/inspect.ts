@@ -1,3 +1,7 @@
+/**
+ * Looking inside a trained model as plain numbers: the names of its layers of a kind, convolution filters, and feature
+ * maps of one image.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { IMAGE_PIXELS, IMAGE_SIZE } from "../data/classes";
 import { UserError } from "../util/errors";

@@ -1,3 +1,7 @@
+/**
+ * The walkthroughs' models as named presets, built with seeded weights and compiled, with their exact parameter
+ * counts.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { IMAGE_PIXELS, IMAGE_SIZE, NUM_CLASSES } from "../data/classes";
 import { Layout } from "../data/tensors";
@@ -42,7 +46,7 @@ const OPTION_KEYS: (keyof PresetOptions)[] = [
 /** What a preset is and how the course trains it. */
 export interface PresetInfo {
   name: string;
-  /** The walkthrough (file in shared/seeds) the preset reproduces, in words. */
+  /** The walkthrough the preset reproduces (its number, as the lessons cite it), in words. */
   source: string;
   description: string;
   /** Batch size of the walkthrough (and of the PyTorch anchor). */
@@ -279,7 +283,7 @@ export function makeOptimizer(name: OptimizerName, learningRate: number): tf.Opt
  * Builds a preset model, compiled with its optimizer, categorical cross-entropy and accuracy
  * (unless `compile: false`). Same seed, same initial weights. The presets and the walkthroughs they reproduce:
  *
- * | name | walkthrough (shared/seeds) | params (trainable) |
+ * | name | walkthrough | params (trainable) |
  * |---|---|---|
  * | `mlp` | 004 basic classification: Flatten → Dense 128 → Dense 10, adam, batch 32 | 101,770 |
  * | `mlp-deep` | 000 Keras Sequential API: 784 → 784 → 100 → 100 → 10, RMSprop, batch 32 | 705,050 |

@@ -1,3 +1,6 @@
+/**
+ * VGG-11 as built for ImageNet (224 × 224 colour photos, 1,000 classes), to count its parameters and time its steps.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { UserError } from "../util/errors";
 import { VGG11_PATTERN } from "./presets";

@@ -2,6 +2,7 @@
  * Which notebook output channel is live: the tslab kernel's message writer, or one a test injected. lib/plot
  * sends its outputs through it, and lib/util/interrupt uses it to tell one cell from the next.
  */
+
 /** The content of a Jupyter `display_data` / `update_display_data` message. */
 export interface DisplayMessage {
   /** MIME type to payload (strings, base64 strings, or JSON objects for `+json` types). */
