@@ -40,7 +40,17 @@ export interface PresetOptions {
 }
 
 const OPTION_KEYS: (keyof PresetOptions)[] = [
-  "seed", "optimizer", "learningRate", "dropout", "batchNorm", "convBias", "initStddev", "widthDivisor", "compile", "convBlocks", "blockDropout",
+  "seed",
+  "optimizer",
+  "learningRate",
+  "dropout",
+  "batchNorm",
+  "convBias",
+  "initStddev",
+  "widthDivisor",
+  "compile",
+  "convBlocks",
+  "blockDropout",
 ];
 
 /** What a preset is and how the course trains it. */
@@ -75,15 +85,38 @@ interface PresetDefinition {
 /** A seeded initializer (Glorot-uniform unless `initStddev` asks for a normal one), a different stream for each layer. */
 function initializer(o: Required<PresetOptions>, layerIndex: number): ReturnType<typeof tf.initializers.glorotUniform> {
   const seed = o.seed * 1000 + layerIndex;
-  return o.initStddev > 0 ? tf.initializers.randomNormal({ mean: 0, stddev: o.initStddev, seed }) : tf.initializers.glorotUniform({ seed });
+  return o.initStddev > 0
+    ? tf.initializers.randomNormal({ mean: 0, stddev: o.initStddev, seed })
+    : tf.initializers.glorotUniform({ seed });
 }
 
-function dense(o: Required<PresetOptions>, index: number, units: number, activation?: "relu" | "softmax", extra: object = {}) {
+function dense(
+  o: Required<PresetOptions>,
+  index: number,
+  units: number,
+  activation?: "relu" | "softmax",
+  extra: object = {},
+) {
   return tf.layers.dense({ units, activation, kernelInitializer: initializer(o, index), ...extra });
 }
 
-function conv(o: Required<PresetOptions>, index: number, filters: number, kernelSize: number, padding: "same" | "valid", extra: object = {}) {
-  return tf.layers.conv2d({ filters, kernelSize, padding, activation: "relu", useBias: o.convBias, kernelInitializer: initializer(o, index), ...extra });
+function conv(
+  o: Required<PresetOptions>,
+  index: number,
+  filters: number,
+  kernelSize: number,
+  padding: "same" | "valid",
+  extra: object = {},
+) {
+  return tf.layers.conv2d({
+    filters,
+    kernelSize,
+    padding,
+    activation: "relu",
+    useBias: o.convBias,
+    kernelInitializer: initializer(o, index),
+    ...extra,
+  });
 }
 
 const IMAGE_INPUT = [IMAGE_SIZE, IMAGE_SIZE, 1];
@@ -98,7 +131,11 @@ const DEFINITIONS: Record<string, PresetDefinition> = {
     build: (o) =>
       tf.sequential({
         name: "mlp",
-        layers: [tf.layers.flatten({ inputShape: IMAGE_INPUT }), dense(o, 1, 128, "relu"), dense(o, 2, NUM_CLASSES, "softmax")],
+        layers: [
+          tf.layers.flatten({ inputShape: IMAGE_INPUT }),
+          dense(o, 1, 128, "relu"),
+          dense(o, 2, NUM_CLASSES, "softmax"),
+        ],
       }),
   },
   "mlp-deep": {
@@ -152,12 +189,14 @@ const DEFINITIONS: Record<string, PresetDefinition> = {
   },
   "cnn-deep": {
     source: "001 TensorFlow estimator CNN",
-    description: "Conv 32/64/128 5x5 same relu, each + MaxPool 2, dropout .25 after the 2nd and 3rd, Dense 1024 relu, dropout .4, Dense 10",
+    description:
+      "Conv 32/64/128 5x5 same relu, each + MaxPool 2, dropout .25 after the 2nd and 3rd, Dense 1024 relu, dropout .4, Dense 10",
     batchSize: 100,
     optimizer: "adam",
     layout: "image",
     build: (o) => {
-      if (o.convBlocks !== 2 && o.convBlocks !== 3) throw new UserError(`convBlocks must be 2 or 3, got ${o.convBlocks}.`);
+      if (o.convBlocks !== 2 && o.convBlocks !== 3)
+        throw new UserError(`convBlocks must be 2 or 3, got ${o.convBlocks}.`);
       const blockDropout = () => (o.blockDropout ? dropout(o, 0.25) : []);
       const layers: tf.layers.Layer[] = [
         conv(o, 1, 32, 5, "same", { inputShape: IMAGE_INPUT }),
@@ -166,15 +205,26 @@ const DEFINITIONS: Record<string, PresetDefinition> = {
         tf.layers.maxPooling2d({ poolSize: 2 }),
       ];
       if (o.convBlocks === 3) {
-        layers.push(...blockDropout(), conv(o, 3, 128, 5, "same"), tf.layers.maxPooling2d({ poolSize: 2 }), ...blockDropout());
+        layers.push(
+          ...blockDropout(),
+          conv(o, 3, 128, 5, "same"),
+          tf.layers.maxPooling2d({ poolSize: 2 }),
+          ...blockDropout(),
+        );
       }
-      layers.push(tf.layers.flatten(), dense(o, 4, 1024, "relu"), ...dropout(o, 0.4), dense(o, 5, NUM_CLASSES, "softmax"));
+      layers.push(
+        tf.layers.flatten(),
+        dense(o, 4, 1024, "relu"),
+        ...dropout(o, 0.4),
+        dense(o, 5, NUM_CLASSES, "softmax"),
+      );
       return tf.sequential({ name: "cnn_deep", layers });
     },
   },
   vgg11: {
     source: "002 VGG-11 (channels divided by the width divisor, no batch norm)",
-    description: "VGG-11 pattern 64,M,128,M,256,256,M,512,512,M,512,512,M ÷ width divisor, on 28x28 zero-padded to 32x32",
+    description:
+      "VGG-11 pattern 64,M,128,M,256,256,M,512,512,M,512,512,M ÷ width divisor, on 28x28 zero-padded to 32x32",
     batchSize: 128,
     optimizer: "adam",
     layout: "image",
@@ -249,7 +299,8 @@ function resolveOptions(name: string, options: PresetOptions): Required<PresetOp
   }
   const learningRate = options.learningRate ?? (optimizer === "sgd" ? 0.01 : 0.001);
   if (!(learningRate > 0)) throw new UserError(`learningRate must be positive, got ${learningRate}.`);
-  if (options.initStddev !== undefined && !(options.initStddev > 0)) throw new UserError(`initStddev must be positive, got ${options.initStddev}.`);
+  if (options.initStddev !== undefined && !(options.initStddev > 0))
+    throw new UserError(`initStddev must be positive, got ${options.initStddev}.`);
   return {
     seed: options.seed ?? 0,
     optimizer,
@@ -299,14 +350,19 @@ export function createPreset(name: string, options: PresetOptions = {}): tf.Laye
   const o = resolveOptions(name, options);
   const model = definition(name).build(o);
   if (o.compile) {
-    model.compile({ optimizer: makeOptimizer(o.optimizer, o.learningRate), loss: "categoricalCrossentropy", metrics: ["accuracy"] });
+    model.compile({
+      optimizer: makeOptimizer(o.optimizer, o.learningRate),
+      loss: "categoricalCrossentropy",
+      metrics: ["accuracy"],
+    });
   }
   return model;
 }
 
 /** Parameter counts of a model: total (tfjs's count) and trainable (PyTorch's count). */
 export function countParams(model: tf.LayersModel): { params: number; trainableParams: number } {
-  const size = (weights: tf.LayerVariable[]) => weights.reduce((sum, w) => sum + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
+  const size = (weights: tf.LayerVariable[]) =>
+    weights.reduce((sum, w) => sum + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
   return { params: model.countParams(), trainableParams: size(model.trainableWeights) };
 }
 

@@ -20,14 +20,20 @@ export const fusedBatchNorm: NativeKernel = (args, addon) => {
   if (n === 0) return null;
   // Only per-channel parameters (exactly C values, laid out along the last axis).
   const perChannel = (t: tf.TensorInfo | undefined): boolean =>
-    t === undefined || (t.dtype === "float32" && sizeOf(t.shape) === C && (t.shape.length === 0 || t.shape[t.shape.length - 1] === C));
+    t === undefined ||
+    (t.dtype === "float32" && sizeOf(t.shape) === C && (t.shape.length === 0 || t.shape[t.shape.length - 1] === C));
   if (!perChannel(mean) || !perChannel(variance) || !perChannel(scale) || !perChannel(offset)) return null;
   const out = backend.makeOutput(x.shape.slice(), "float32");
   ready(addon, backend);
   callNative(addon, "batchnorm", {
-    x: byteOffset(backend, x), out: byteOffset(backend, out), rows: n / C, channels: C,
-    mean: byteOffset(backend, mean), variance: byteOffset(backend, variance),
-    scale: scale ? byteOffset(backend, scale) : -1, offset: offset ? byteOffset(backend, offset) : -1,
+    x: byteOffset(backend, x),
+    out: byteOffset(backend, out),
+    rows: n / C,
+    channels: C,
+    mean: byteOffset(backend, mean),
+    variance: byteOffset(backend, variance),
+    scale: scale ? byteOffset(backend, scale) : -1,
+    offset: offset ? byteOffset(backend, offset) : -1,
     epsilon: Number(attrs.varianceEpsilon ?? 0.001),
   });
   return out;
