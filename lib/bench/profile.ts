@@ -1,6 +1,5 @@
 /**
- * Profiles one training step of a preset kernel by kernel, to show where its time goes (`fmnist bench --profile-
- * steps`).
+ * Profiles one training step of a preset kernel by kernel, to show where its time goes (`fmnist bench --profile-steps`).
  */
 import * as tf from "@tensorflow/tfjs";
 import { ImageSet } from "../data/dataset";
@@ -33,6 +32,8 @@ export interface StepProfile {
   /** Extra cost of the `fit` loop over the lean step. */
   fit_overhead_ms: number;
   kernel_calls: number;
+  /** PyTorch's time for the same step on this machine, when `bench --profile-steps --compare-torch` measured it. */
+  torch_step_ms?: number;
   /** Kernels by total time, longest first. */
   ops: OpTime[];
 }
@@ -152,15 +153,18 @@ function round1(x: number): number {
 
 /** A markdown table of step profiles, with each preset's `top` longest ops. */
 export function profileTable(profiles: readonly StepProfile[], top = 6): string {
+  const torch = profiles.some((p) => p.torch_step_ms !== undefined);
   const header =
-    "| preset | batch | step ms | fit step ms | fwd+bwd kernels ms | optimizer kernels ms | JavaScript ms | fit overhead ms | kernel calls | longest ops (ms per step) |";
+    "| preset | batch | step ms | fit step ms | fwd+bwd kernels ms | optimizer kernels ms | JavaScript ms | fit overhead ms | kernel calls |" +
+    `${torch ? " PyTorch step ms |" : ""} longest ops (ms per step) |`;
   const rows = profiles.map(
     (p) =>
       `| ${p.preset} | ${p.batch} | ${p.step_ms} | ${p.fit_step_ms} | ${p.forward_backward_kernel_ms} | ${p.optimizer_kernel_ms} | ` +
-      `${p.javascript_ms} | ${p.fit_overhead_ms} | ${p.kernel_calls} | ${p.ops
+      `${p.javascript_ms} | ${p.fit_overhead_ms} | ${p.kernel_calls} |${torch ? ` ${p.torch_step_ms ?? ""} |` : ""} ` +
+      `${p.ops
         .slice(0, top)
         .map((o) => `${o.op} ${o.ms}`)
         .join(", ")} |`,
   );
-  return [header, `|${"---|".repeat(10)}`, ...rows].join("\n");
+  return [header, `|${"---|".repeat(torch ? 11 : 10)}`, ...rows].join("\n");
 }
