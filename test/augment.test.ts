@@ -29,7 +29,11 @@ test("shifts stay within maxShift, flips mirror the columns, and both happen", (
     augment(image, 1);
     const at = where(image);
     assert.ok(at, "the dot stays inside the image");
-    assert.equal(image.reduce((a, b) => a + b, 0), 1, "nothing else is drawn");
+    assert.equal(
+      image.reduce((a, b) => a + b, 0),
+      1,
+      "nothing else is drawn",
+    );
     const dy = at.y - 12;
     const dx = at.x - 10;
     const mirroredDx = at.x - (27 - 10);

@@ -34,14 +34,24 @@ const AUTOMATIC = { FMNIST_BACKEND: undefined, FMNIST_THREADS: undefined };
 test("the automatic choice is the first backend that loads, and names each faster one skipped with its reason", async () => {
   const info = await withEnv(AUTOMATIC, () => selectBackend());
   const available = await availableBackends();
-  assert.deepEqual(available, BACKEND_ORDER.filter((name) => available.includes(name)), "available backends keep the order");
+  assert.deepEqual(
+    available,
+    BACKEND_ORDER.filter((name) => available.includes(name)),
+    "available backends keep the order",
+  );
   assert.equal(info.name, available[0]);
   const faster = BACKEND_ORDER.slice(0, BACKEND_ORDER.indexOf(info.name));
-  assert.deepEqual(info.skipped.map((s) => s.name), faster);
+  assert.deepEqual(
+    info.skipped.map((s) => s.name),
+    faster,
+  );
   for (const s of info.skipped) assert.match(s.reason, /\S{10,}/, `${s.name} skipped without a reason`);
   const description = describeBackend(info).split("\n");
   assert.match(description[0], new RegExp(`^${info.name.replace("+", "\\+")} \\(${info.threads} threads?, tfjs \\d`));
-  assert.deepEqual(description.slice(1), info.skipped.map((s) => `  ${s.name} skipped: ${s.reason}`));
+  assert.deepEqual(
+    description.slice(1),
+    info.skipped.map((s) => `  ${s.name} skipped: ${s.reason}`),
+  );
   const cores = os.cpus().length;
   const expectedThreads = { tensorflow: cores, "wasm+onednn": cores, wasm: Math.min(cores, 8), cpu: 1 }[info.name];
   assert.equal(info.threads, expectedThreads, "without FMNIST_THREADS every core is used");
@@ -55,7 +65,11 @@ test("describeBackend tells a learner on plain wasm why oneDNN was skipped and w
     kernels: [],
     skipped: [
       { name: "tensorflow", reason: "@tensorflow/tfjs-node is not installed" },
-      { name: "wasm+onednn", reason: "the oneDNN addon is not built (libdnnl.so not found) — apt-get install libdnnl-dev g++, then npm run setup" },
+      {
+        name: "wasm+onednn",
+        reason:
+          "the oneDNN addon is not built (libdnnl.so not found) — apt-get install libdnnl-dev g++, then npm run setup",
+      },
     ],
   };
   assert.equal(
@@ -71,9 +85,14 @@ test("describeBackend tells a learner on plain wasm why oneDNN was skipped and w
 test("an unknown backend name is refused with the names to choose from, by option or FMNIST_BACKEND", async () => {
   const before = tf.getBackend();
   const expected = (name: string) => (e: unknown) =>
-    e instanceof UserError && e.message === `Unknown backend "${name}". Choose one of: tensorflow, wasm+onednn, wasm, cpu (or unset FMNIST_BACKEND).`;
+    e instanceof UserError &&
+    e.message ===
+      `Unknown backend "${name}". Choose one of: tensorflow, wasm+onednn, wasm, cpu (or unset FMNIST_BACKEND).`;
   await assert.rejects(selectBackend({ backend: "gpu" }), expected("gpu"));
-  await assert.rejects(withEnv({ FMNIST_BACKEND: "WASM" }, () => selectBackend()), expected("WASM"));
+  await assert.rejects(
+    withEnv({ FMNIST_BACKEND: "WASM" }, () => selectBackend()),
+    expected("WASM"),
+  );
   assert.equal(tf.getBackend(), before, "a refused name changes nothing");
 });
 
@@ -81,7 +100,8 @@ test("FMNIST_THREADS must be a positive integer; an explicit count wins over it"
   for (const bad of ["0", "-2", "1.5", "two"]) {
     await assert.rejects(
       withEnv({ FMNIST_THREADS: bad }, () => selectBackend()),
-      (e: unknown) => e instanceof UserError && e.message.startsWith(`FMNIST_THREADS must be a positive integer, got "${bad}"`),
+      (e: unknown) =>
+        e instanceof UserError && e.message.startsWith(`FMNIST_THREADS must be a positive integer, got "${bad}"`),
       bad,
     );
   }
@@ -90,7 +110,10 @@ test("FMNIST_THREADS must be a positive integer; an explicit count wins over it"
     assert.equal(threadCount(1), 1);
   });
   await withEnv({ FMNIST_THREADS: "" }, () => assert.equal(threadCount(), os.cpus().length));
-  assert.throws(() => threadCount(0, "initWasm"), (e: unknown) => e instanceof UserError && /^initWasm: threads must be a positive integer, got 0/.test(e.message));
+  assert.throws(
+    () => threadCount(0, "initWasm"),
+    (e: unknown) => e instanceof UserError && /^initWasm: threads must be a positive integer, got 0/.test(e.message),
+  );
 });
 
 test("a forced backend is used as named and skips nothing; plain wasm runs without the native kernels", async () => {
@@ -124,8 +147,14 @@ test("a forced backend that cannot load here is refused with why and the backend
   const before = tf.getBackend();
   await assert.rejects(selectBackend({ backend: missing }), (e: unknown) => {
     assert.ok(e instanceof UserError);
-    assert.match(e.message, new RegExp(`^Backend "${missing.replace("+", "\\+")}" is not available here \\(.{10,}\\)\\. `));
-    assert.ok(e.message.includes(`Available: ${available.join(", ")}. Unset FMNIST_BACKEND to pick automatically.`), e.message);
+    assert.match(
+      e.message,
+      new RegExp(`^Backend "${missing.replace("+", "\\+")}" is not available here \\(.{10,}\\)\\. `),
+    );
+    assert.ok(
+      e.message.includes(`Available: ${available.join(", ")}. Unset FMNIST_BACKEND to pick automatically.`),
+      e.message,
+    );
     return true;
   });
   assert.equal(tf.getBackend(), before, "a failed choice leaves the active backend alone");

@@ -10,7 +10,12 @@ import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { onednnCallCounts } from "../lib/backend/onednn";
 import { selectBackend } from "../lib/backend";
-import { BATCH_NORM_TRAIN_GRAD_KERNEL, BATCH_NORM_TRAIN_KERNEL, batchNormTrain, batchNormTrainIsNative } from "../lib/backend/batchnorm-train";
+import {
+  BATCH_NORM_TRAIN_GRAD_KERNEL,
+  BATCH_NORM_TRAIN_KERNEL,
+  batchNormTrain,
+  batchNormTrainIsNative,
+} from "../lib/backend/batchnorm-train";
 import { batchNormalization, createPreset, FusedBatchNormalization } from "../lib/models";
 import { UserError } from "../lib/util/errors";
 import { assertClose, assertStepsLeakNothing, nativeTest, randomData, randomTensor, valuesOn } from "./onednn-helpers";
@@ -19,7 +24,14 @@ import { assertClose, assertStepsLeakNothing, nativeTest, randomData, randomTens
  * Shapes: C=3, a single row, rows that split into several uneven reduction chunks, 4-D NHWC with many channels,
  * and vgg11-bn's first and last layers at a small batch.
  */
-const SHAPES = [[7, 3], [1, 5], [3, 29, 31, 37], [2, 5, 7, 3], [4, 32, 32, 16], [16, 2, 2, 128]];
+const SHAPES = [
+  [7, 3],
+  [1, 5],
+  [3, 29, 31, 37],
+  [2, 5, 7, 3],
+  [4, 32, 32, 16],
+  [16, 2, 2, 128],
+];
 
 /** y, mean, variance, then dx, dgamma, dbeta of a loss that weighs y and both statistics by fixed random tensors. */
 function forwardAndGradients(shape: number[], seed: number, offset = 0): () => tf.Tensor[] {
@@ -32,7 +44,11 @@ function forwardAndGradients(shape: number[], seed: number, offset = 0): () => t
     const { y, mean, variance } = batchNormTrain(x, gamma, beta, 1e-3);
     const loss = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Scalar => {
       const out = batchNormTrain(a, g as tf.Tensor1D, b as tf.Tensor1D, 1e-3);
-      return tf.addN([tf.sum(tf.mul(out.y, wy)), tf.sum(tf.mul(out.mean, wm)), tf.sum(tf.mul(out.variance, wv))]) as tf.Scalar;
+      return tf.addN([
+        tf.sum(tf.mul(out.y, wy)),
+        tf.sum(tf.mul(out.mean, wm)),
+        tf.sum(tf.mul(out.variance, wv)),
+      ]) as tf.Scalar;
     };
     return [y, mean, variance, ...tf.grads(loss)([x, gamma, beta])];
   };
@@ -44,7 +60,8 @@ async function cpuAndNative(f: () => tf.Tensor[]): Promise<{ cpu: Float32Array[]
   onednnCallCounts(true);
   const native = await valuesOn("wasm", f);
   const counts = onednnCallCounts(true);
-  for (const k of [BATCH_NORM_TRAIN_KERNEL, BATCH_NORM_TRAIN_GRAD_KERNEL]) assert.ok((counts[k]?.native ?? 0) > 0, `${k} ran natively`);
+  for (const k of [BATCH_NORM_TRAIN_KERNEL, BATCH_NORM_TRAIN_GRAD_KERNEL])
+    assert.ok((counts[k]?.native ?? 0) > 0, `${k} ran natively`);
   return { cpu, native };
 }
 
@@ -62,11 +79,18 @@ nativeTest("the batch variance stays accurate far from zero (values around 1000)
   const C = 37;
   await tf.setBackend("wasm");
   const { mean, variance } = tf.tidy(() => {
-    const out = batchNormTrain(tf.add(randomTensor(shape, 5), 1000), tf.ones([C]) as tf.Tensor1D, tf.zeros([C]) as tf.Tensor1D);
+    const out = batchNormTrain(
+      tf.add(randomTensor(shape, 5), 1000),
+      tf.ones([C]) as tf.Tensor1D,
+      tf.zeros([C]) as tf.Tensor1D,
+    );
     return { mean: out.mean.dataSync(), variance: out.variance.dataSync() };
   });
   // Reference in double precision from the same float32 inputs.
-  const x = randomData(shape.reduce((a, b) => a * b, 1), 5).map((v) => v + 1000);
+  const x = randomData(
+    shape.reduce((a, b) => a * b, 1),
+    5,
+  ).map((v) => v + 1000);
   const rows = x.length / C;
   for (let c = 0; c < C; c++) {
     let sum = 0;
@@ -91,7 +115,9 @@ function batch(n: number, seed: number): { x: tf.Tensor; y: tf.Tensor } {
  * first step (the second step's statistics would depend on weights Adam moved by up to its learning rate where a
  * gradient is ~0 and rounds differently).
  */
-async function vggSteps(backend: "cpu" | "wasm"): Promise<{ losses: number[]; weights: Float32Array[]; names: string[] }> {
+async function vggSteps(
+  backend: "cpu" | "wasm",
+): Promise<{ losses: number[]; weights: Float32Array[]; names: string[] }> {
   await tf.setBackend(backend);
   const model = createPreset("vgg11-bn", { seed: 2, dropout: false });
   const { x, y } = batch(8, 3);
@@ -115,7 +141,9 @@ nativeTest("a vgg11-bn training step on wasm+onednn matches cpu: losses, weights
   const counts = onednnCallCounts(true);
   assert.equal(counts[BATCH_NORM_TRAIN_KERNEL]?.native, 2 * 8, "8 BatchNorm layers, 2 steps, all native");
   assert.equal(counts[BATCH_NORM_TRAIN_GRAD_KERNEL]?.native, 2 * 8);
-  native.losses.forEach((l, i) => assert.ok(Math.abs(l - cpu.losses[i]) < 1e-4 * Math.max(1, cpu.losses[i]), `loss ${i}: ${l} vs ${cpu.losses[i]}`));
+  native.losses.forEach((l, i) =>
+    assert.ok(Math.abs(l - cpu.losses[i]) < 1e-4 * Math.max(1, cpu.losses[i]), `loss ${i}: ${l} vs ${cpu.losses[i]}`),
+  );
   assert.ok(cpu.losses[1] < cpu.losses[0], "the loss goes down (the comparison is not between two broken runs)");
   assert.deepEqual(native.names, cpu.names);
   let moving = 0;
@@ -151,7 +179,10 @@ nativeTest("the moving mean and variance update as tfjs-layers' BatchNormalizati
   const theirs = movingStatistics(tf.layers.batchNormalization(args), x);
   assert.equal(ours.length, 4, "gamma, beta, moving mean, moving variance");
   ours.forEach((w, i) => assertClose(w, theirs[i], `weight ${i}`, 1e-5, 1e-6));
-  assert.ok(ours[3].some((v) => Math.abs(v - 1) > 0.1), "the moving variance moved");
+  assert.ok(
+    ours[3].some((v) => Math.abs(v - 1) > 0.1),
+    "the moving variance moved",
+  );
   x.dispose();
 });
 
@@ -170,10 +201,12 @@ test("saved models keep the class name BatchNormalization and load into the fast
   const x = randomTensor([2, 2, 2, 3], 4);
   tf.dispose(model.apply(x, { training: true }) as tf.Tensor); // moves the moving statistics off their start
   let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    saved = artifacts;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+    }),
+  );
   assert.match(JSON.stringify(saved?.modelTopology), /"class_name":"BatchNormalization"/);
   const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
   assert.ok(loaded.layers[0] instanceof FusedBatchNormalization);
@@ -190,9 +223,23 @@ test("batchNormTrain names a wrong gamma or beta, and falls back to tfjs's ops o
   await tf.setBackend("cpu");
   assert.equal(batchNormTrainIsNative(), false);
   const x = tf.zeros([4, 3]);
-  assert.throws(() => batchNormTrain(x, tf.ones([2]) as tf.Tensor1D, tf.zeros([3]) as tf.Tensor1D), (e: Error) => e instanceof UserError && /gamma/.test(e.message));
-  assert.throws(() => batchNormTrain(x, tf.ones([3]) as tf.Tensor1D, tf.zeros([3, 1]) as unknown as tf.Tensor1D), (e: Error) => e instanceof UserError && /beta/.test(e.message));
-  const out = batchNormTrain(tf.tensor2d([[1, 2], [3, 6]]), tf.ones([2]) as tf.Tensor1D, tf.zeros([2]) as tf.Tensor1D, 0);
+  assert.throws(
+    () => batchNormTrain(x, tf.ones([2]) as tf.Tensor1D, tf.zeros([3]) as tf.Tensor1D),
+    (e: Error) => e instanceof UserError && /gamma/.test(e.message),
+  );
+  assert.throws(
+    () => batchNormTrain(x, tf.ones([3]) as tf.Tensor1D, tf.zeros([3, 1]) as unknown as tf.Tensor1D),
+    (e: Error) => e instanceof UserError && /beta/.test(e.message),
+  );
+  const out = batchNormTrain(
+    tf.tensor2d([
+      [1, 2],
+      [3, 6],
+    ]),
+    tf.ones([2]) as tf.Tensor1D,
+    tf.zeros([2]) as tf.Tensor1D,
+    0,
+  );
   assert.deepEqual(Array.from(out.mean.dataSync()), [2, 4]);
   assert.deepEqual(Array.from(out.variance.dataSync()), [1, 4]);
   assert.deepEqual(Array.from(out.y.dataSync()), [-1, -1, 1, 1]);

@@ -8,30 +8,39 @@ import { tempDir } from "./helpers";
 const CLI = path.join(__dirname, "..", "lib", "cli", "main.js");
 
 /**
- * A stand-in for shared/anchors/torch_bench.py with its documented contract: JSON lines with the BLAS that served
- * PyTorch, and, on the reference BLAS, a warning plus exit status 3 when --require-fast-blas is given.
- * (The real anchor needs python3-torch, which CI does not install.)
+ * A stand-in for scripts/torch_presets.py with its documented contract: JSON lines with the BLAS that served
+ * PyTorch, and, on the reference BLAS, a warning plus exit status 3 when --require-fast-blas is given. It is 100
+ * img/s at two threads and 150 at one. (The real script needs python3-torch, which CI does not install.)
  */
 function standInAnchor(blas: "openblas" | "reference"): string {
   const script = path.join(tempDir(), "torch_bench.py");
-  fs.writeFileSync(script, `import json, sys
+  fs.writeFileSync(
+    script,
+    `import json, sys
 args = sys.argv[1:]
 if "${blas}" == "reference":
     print("torch_bench: PyTorch is using the reference BLAS", file=sys.stderr)
     if "--require-fast-blas" in args:
         sys.exit(3)
 presets = [args[i + 1] for i, a in enumerate(args) if a == "--preset"]
+threads = int(args[args.index("--threads") + 1])
 for p in presets:
-    print(json.dumps({"preset": p, "framework": "torch 9.9", "blas": "${blas}", "train_img_per_s": 100.0, "peak_rss_mib": 321}))
-`);
+    print(json.dumps({"preset": p, "framework": "torch 9.9", "blas": "${blas}", "threads": threads,
+                      "train_img_per_s": 150.0 if threads == 1 else 100.0, "peak_rss_mib": 300 + threads}))
+`,
+  );
   return script;
 }
 
-function bench(anchor: string) {
-  return spawnSync(process.execPath, [CLI, "bench", "--preset", "mlp", "--seconds", "0.3", "--compare-torch", "--json"], {
-    encoding: "utf8",
-    env: { ...process.env, FMNIST_BACKEND: "cpu", FMNIST_TORCH_BENCH: anchor },
-  });
+function bench(anchor: string, env: Record<string, string> = { FMNIST_BACKEND: "cpu" }) {
+  return spawnSync(
+    process.execPath,
+    [CLI, "bench", "--preset", "mlp", "--seconds", "0.3", "--compare-torch", "--json"],
+    {
+      encoding: "utf8",
+      env: { ...process.env, ...env, FMNIST_TORCH_BENCH: anchor },
+    },
+  );
 }
 
 test("bench --compare-torch refuses a PyTorch anchor on the reference BLAS, in one line that says what to install", () => {
@@ -46,9 +55,40 @@ test("bench --compare-torch records the anchor's version, BLAS and peak memory b
   const run = bench(standInAnchor("openblas"));
   assert.equal(run.status, 0, run.stderr);
   const row = JSON.parse(run.stdout.trim());
-  assert.deepEqual([row.torch_version, row.torch_blas, row.torch_peak_rss_mib, row.torch_img_per_s], ["torch 9.9", "openblas", 321, 100]);
-  assert.equal(row.ratio, Math.round(row.train_img_per_s) / 100);
+  assert.deepEqual(
+    [row.torch_version, row.torch_blas, row.torch_peak_rss_mib, row.torch_img_per_s, row.torch_threads],
+    ["torch 9.9", "openblas", 301, 150, 1],
+  );
+  assert.equal(row.ratio, Math.round(row.train_img_per_s / 1.5) / 100);
   assert.ok(row.peak_rss_mib > 0, "our own peak memory is reported too");
+});
+
+test("bench --compare-torch runs PyTorch at our thread count and at one, and compares against the faster", () => {
+  const run = bench(standInAnchor("openblas"), { FMNIST_BACKEND: "wasm", FMNIST_THREADS: "2" });
+  assert.equal(run.status, 0, run.stderr);
+  const row = JSON.parse(run.stdout.trim());
+  assert.equal(row.threads, 2);
+  assert.deepEqual(
+    [row.torch_img_per_s, row.torch_threads, row.torch_peak_rss_mib],
+    [150, 1, 302],
+    "one thread was faster; peak memory is the larger",
+  );
+});
+
+test("bench --with-wasm adds plain wasm's speed on the same preset and batch, and its ratio to PyTorch", () => {
+  const run = spawnSync(
+    process.execPath,
+    [CLI, "bench", "--preset", "mlp", "--seconds", "0.3", "--with-wasm", "--compare-torch", "--json"],
+    {
+      encoding: "utf8",
+      env: { ...process.env, FMNIST_BACKEND: "cpu", FMNIST_TORCH_BENCH: standInAnchor("openblas") },
+    },
+  );
+  assert.equal(run.status, 0, run.stderr);
+  const row = JSON.parse(run.stdout.trim());
+  assert.equal(row.backend, "cpu");
+  assert.ok(row.wasm_img_per_s > 0, run.stdout);
+  assert.equal(row.wasm_ratio, Math.round(row.wasm_img_per_s / 1.5) / 100);
 });
 
 test("a step profile splits the time into forward/backward kernels, optimizer kernels and the rest, and frees its tensors", async () => {
@@ -60,25 +100,53 @@ test("a step profile splits the time into forward/backward kernels, optimizer ke
   const p = await profileTrainingStep("mlp", syntheticSet(400), { steps: 2, warmupSteps: 1 });
   assert.equal(tf.memory().numTensors, before, "tensors leaked");
   assert.equal(p.batch, 32);
-  assert.ok(p.forward_backward_kernel_ms > 0 && p.optimizer_kernel_ms > 0 && p.step_ms > 0 && p.fit_step_ms > 0, JSON.stringify(p));
-  assert.ok(p.ops.some((o) => o.op === "_FusedMatMul" || o.op === "BatchMatMul"), p.ops.map((o) => o.op).join(","));
-  assert.ok(p.ops.every((o, i) => i === 0 || p.ops[i - 1].ms >= o.ms), "ops are sorted by time");
+  assert.ok(
+    p.forward_backward_kernel_ms > 0 && p.optimizer_kernel_ms > 0 && p.step_ms > 0 && p.fit_step_ms > 0,
+    JSON.stringify(p),
+  );
+  assert.ok(
+    p.ops.some((o) => o.op === "_FusedMatMul" || o.op === "BatchMatMul"),
+    p.ops.map((o) => o.op).join(","),
+  );
+  assert.ok(
+    p.ops.every((o, i) => i === 0 || p.ops[i - 1].ms >= o.ms),
+    "ops are sorted by time",
+  );
   const opMs = p.ops.reduce((total, o) => total + o.ms, 0);
-  assert.ok(Math.abs(opMs - p.forward_backward_kernel_ms - p.optimizer_kernel_ms) < 0.5 + p.ops.length * 0.05, "ops add up to the kernel time");
+  assert.ok(
+    Math.abs(opMs - p.forward_backward_kernel_ms - p.optimizer_kernel_ms) < 0.5 + p.ops.length * 0.05,
+    "ops add up to the kernel time",
+  );
 });
 
 test("bench --batch-sizes measures every size, and --chart draws them; bad sizes get a one-line error", () => {
   const chart = path.join(tempDir(), "scaling.png");
-  const run = spawnSync(process.execPath, [CLI, "bench", "--preset", "mlp", "--seconds", "0.2", "--batch-sizes", "8,16", "--json", "--chart", chart], {
-    encoding: "utf8",
-    env: { ...process.env, FMNIST_BACKEND: "cpu" },
-  });
+  const run = spawnSync(
+    process.execPath,
+    [CLI, "bench", "--preset", "mlp", "--seconds", "0.2", "--batch-sizes", "8,16", "--json", "--chart", chart],
+    {
+      encoding: "utf8",
+      env: { ...process.env, FMNIST_BACKEND: "cpu" },
+    },
+  );
   assert.equal(run.status, 0, run.stderr);
-  const rows = run.stdout.trim().split("\n").map((line) => JSON.parse(line));
-  assert.deepEqual(rows.map((r) => [r.preset, r.batch]), [["mlp", 8], ["mlp", 16]]);
+  const rows = run.stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
+  assert.deepEqual(
+    rows.map((r) => [r.preset, r.batch]),
+    [
+      ["mlp", 8],
+      ["mlp", 16],
+    ],
+  );
   assert.deepEqual([...fs.readFileSync(chart).subarray(1, 4)].map((c) => String.fromCharCode(c)).join(""), "PNG");
   for (const bad of ["0,16", "16,abc", ""]) {
-    const refused = spawnSync(process.execPath, [CLI, "bench", "--batch-sizes", bad], { encoding: "utf8", env: { ...process.env, FMNIST_BACKEND: "cpu" } });
+    const refused = spawnSync(process.execPath, [CLI, "bench", "--batch-sizes", bad], {
+      encoding: "utf8",
+      env: { ...process.env, FMNIST_BACKEND: "cpu" },
+    });
     assert.notEqual(refused.status, 0, bad);
     assert.match(refused.stderr, /--batch-sizes takes whole numbers/, bad);
     assert.equal(refused.stderr.trim().split("\n").length, 1, refused.stderr);
@@ -88,21 +156,72 @@ test("bench --batch-sizes measures every size, and --chart draws them; bad sizes
 test("the batch-size chart compiles without warnings and draws one line per runner and preset", async () => {
   const { batchScalingSpec } = await import("../lib/plot/benchCharts");
   const { renderSvg } = await import("../lib/plot/render");
-  const speeds = ["ours", "PyTorch"].flatMap((runner, r) => ["cnn-deep", "vgg11-bn"].flatMap((preset) =>
-    [16, 64, 256].map((batch) => ({ preset, batch, runner, img_per_s: 1000 + batch * (r + 1) }))));
+  const speeds = ["ours", "PyTorch"].flatMap((runner, r) =>
+    ["cnn-deep", "vgg11-bn"].flatMap((preset) =>
+      [16, 64, 256].map((batch) => ({ preset, batch, runner, img_per_s: 1000 + batch * (r + 1) })),
+    ),
+  );
   const warnings: string[] = [];
   const svg = await renderSvg(batchScalingSpec(speeds), warnings);
   assert.deepEqual(warnings, []);
   assert.equal((svg.match(/aria-roledescription="line mark"/g) ?? []).length, 4, "two runners in each of two panels");
-  assert.throws(() => batchScalingSpec([{ preset: "x", batch: 0, runner: "ours", img_per_s: 1 }]), /positive batch sizes/);
+  assert.throws(
+    () => batchScalingSpec([{ preset: "x", batch: 0, runner: "ours", img_per_s: 1 }]),
+    /positive batch sizes/,
+  );
 });
 
 const torchImportable = spawnSync("/usr/bin/python3", ["-c", "import torch"]).status === 0;
 
-test("the PyTorch batch sweep times the anchor's own models at each size", { skip: !torchImportable && "python3-torch is not installed (apt-get install python3-torch libopenblas0-openmp)" }, () => {
-  const run = spawnSync("/usr/bin/python3", [path.join(__dirname, "..", "..", "scripts", "torch_batch_sweep.py"), "--preset", "mlp", "--batch", "16", "--batch", "64", "--seconds", "0.3", "--threads", "1"], { encoding: "utf8" });
-  assert.equal(run.status, 0, run.stderr);
-  const rows = run.stdout.trim().split("\n").map((line) => JSON.parse(line));
-  assert.deepEqual(rows.map((r) => [r.preset, r.batch]), [["mlp", 16], ["mlp", 64]]);
-  assert.ok(rows.every((r) => r.train_img_per_s > 0 && typeof r.blas === "string"), run.stdout);
-});
+const TORCH_PRESETS = path.join(__dirname, "..", "..", "scripts", "torch_presets.py");
+
+test(
+  "the PyTorch presets have exactly the trainable parameters of ours",
+  { skip: !torchImportable && "python3-torch is not installed (apt-get install python3-torch)" },
+  async () => {
+    const { presetInfo } = await import("../lib/models/presets");
+    const names = ["mlp", "mlp-deep", "cnn-simple", "cnn-deep", "vgg11", "vgg11-bn"];
+    const run = spawnSync(
+      "/usr/bin/python3",
+      [TORCH_PRESETS, "--params-only", ...names.flatMap((n) => ["--preset", n])],
+      { encoding: "utf8" },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const counts = run.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    assert.deepEqual(
+      counts,
+      names.map((preset) => ({ preset, params: presetInfo(preset).trainableParams })),
+    );
+  },
+);
+
+test(
+  "the PyTorch presets are timed at each batch size asked for",
+  { skip: !torchImportable && "python3-torch is not installed (apt-get install python3-torch libopenblas0-openmp)" },
+  () => {
+    const run = spawnSync(
+      "/usr/bin/python3",
+      [TORCH_PRESETS, "--preset", "mlp", "--batch", "16", "--batch", "64", "--seconds", "0.3", "--threads", "1"],
+      { encoding: "utf8" },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const rows = run.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    assert.deepEqual(
+      rows.map((r) => [r.preset, r.batch, r.params]),
+      [
+        ["mlp", 16, 101770],
+        ["mlp", 64, 101770],
+      ],
+    );
+    assert.ok(
+      rows.every((r) => r.train_img_per_s > 0 && typeof r.blas === "string" && r.peak_rss_mib > 0),
+      run.stdout,
+    );
+  },
+);

@@ -6,7 +6,10 @@ import { test } from "node:test";
 const CLI = path.join(__dirname, "..", "lib", "cli", "main.js");
 
 function fmnist(...args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...process.env, FMNIST_BACKEND: "cpu" } });
+  return spawnSync(process.execPath, [CLI, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, FMNIST_BACKEND: "cpu" },
+  });
 }
 
 test("fmnist data --json reports 60000/10000 with verified checksums", () => {
@@ -22,14 +25,22 @@ test("fmnist data --json reports 60000/10000 with verified checksums", () => {
 test("fmnist presets --json lists every preset with its counts", () => {
   const run = fmnist("presets", "--json");
   assert.equal(run.status, 0, run.stderr);
-  const rows = run.stdout.trim().split("\n").map((line) => JSON.parse(line));
+  const rows = run.stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
   const vgg = rows.find((r) => r.name === "vgg11-bn");
   assert.deepEqual([vgg.params, vgg.trainable_params], [680970, 679594]);
   assert.equal(rows.length, 7);
 });
 
 test("bad input gives a one-line error and a non-zero exit, never a stack trace", () => {
-  for (const args of [["train", "--preset", "resnet"], ["data", "--frobnicate"], ["nonsense"], ["train", "--preset", "mlp", "--epochs", "0"]]) {
+  for (const args of [
+    ["train", "--preset", "resnet"],
+    ["data", "--frobnicate"],
+    ["nonsense"],
+    ["train", "--preset", "mlp", "--epochs", "0"],
+  ]) {
     const run = fmnist(...args);
     assert.notEqual(run.status, 0, args.join(" "));
     assert.doesNotMatch(run.stderr, /\n\s+at /, `stack trace for ${args.join(" ")}: ${run.stderr}`);
@@ -39,7 +50,10 @@ test("bad input gives a one-line error and a non-zero exit, never a stack trace"
 });
 
 test("a missing data folder is reported with where it looked and how to fix it", () => {
-  const run = spawnSync(process.execPath, [CLI, "data"], { encoding: "utf8", env: { ...process.env, FASHION_MNIST_DIR: "/nonexistent/fmnist" } });
+  const run = spawnSync(process.execPath, [CLI, "data"], {
+    encoding: "utf8",
+    env: { ...process.env, FASHION_MNIST_DIR: "/nonexistent/fmnist" },
+  });
   assert.equal(run.status, 1);
   assert.match(run.stderr, /FASHION_MNIST_DIR is set to \/nonexistent\/fmnist/);
 });

@@ -1,9 +1,14 @@
 import { strict as assert } from "assert";
 import { test } from "node:test";
-import { PNG } from "pngjs";
 import * as plot from "../lib/plot";
+import { decodePng } from "./helpers";
 
-const history = { loss: [0.6, 0.4, 0.3, 0.22, 0.15], acc: [0.8, 0.86, 0.9, 0.92, 0.95], val_loss: [0.45, 0.36, 0.33, 0.35, 0.4], val_acc: [0.84, 0.88, 0.9, 0.9, 0.89] };
+const history = {
+  loss: [0.6, 0.4, 0.3, 0.22, 0.15],
+  acc: [0.8, 0.86, 0.9, 0.92, 0.95],
+  val_loss: [0.45, 0.36, 0.33, 0.35, 0.4],
+  val_acc: [0.84, 0.88, 0.9, 0.9, 0.89],
+};
 
 async function svgOf(spec: plot.VegaLiteSpec): Promise<string> {
   const warnings: string[] = [];
@@ -15,7 +20,8 @@ async function svgOf(spec: plot.VegaLiteSpec): Promise<string> {
 test("the overfitting chart draws both splits, marks the kept epoch and rejects histories it cannot draw", async () => {
   const spec = plot.overfittingSpec(history, { bestEpoch: 3 });
   const svg = await svgOf(spec);
-  for (const text of ["Where overfitting starts", "kept: epoch 3", "validation", "train", "accuracy (%)"]) assert.ok(svg.includes(text), `SVG lacks "${text}"`);
+  for (const text of ["Where overfitting starts", "kept: epoch 3", "validation", "train", "accuracy (%)"])
+    assert.ok(svg.includes(text), `SVG lacks "${text}"`);
   assert.throws(() => plot.overfittingSpec({ loss: [1], acc: [0.5] }, { bestEpoch: 1 }), /needs validation values/);
   assert.throws(() => plot.overfittingSpec(history, { bestEpoch: 6 }), /bestEpoch 6 is not one of the 5 epochs/);
 });
@@ -27,9 +33,13 @@ test("the source-versus-ours chart keeps the step order and shows a range the so
   ];
   const spec = plot.sourceVersusOursSpec(steps, { title: "Ladder" });
   const svg = await svgOf(spec);
-  for (const text of ["Ladder", "29%", "71.0%", "89–90%", "90.5%", "source (as printed)", "ours (measured here)"]) assert.ok(svg.includes(text), `SVG lacks "${text}"`);
+  for (const text of ["Ladder", "29%", "71.0%", "89–90%", "90.5%", "source (as printed)", "ours (measured here)"])
+    assert.ok(svg.includes(text), `SVG lacks "${text}"`);
   const rows = spec.data.values as { step: string; side: string; value: number; low: number; high: number }[];
-  assert.deepEqual(rows.map((r) => r.step), ["one", "one", "two", "two"]);
+  assert.deepEqual(
+    rows.map((r) => r.step),
+    ["one", "one", "two", "two"],
+  );
   assert.deepEqual(rows[2], { ...rows[2], value: 89.5, low: 89, high: 90 });
   const above = (spec.data.values as { side: string; above: boolean }[]).map((r) => r.above);
   assert.deepEqual(above, [false, true, false, true], "the higher value of each step is labelled above its point");
@@ -41,8 +51,9 @@ test("channel grids put every channel on one shared scale, signed or from zero",
   // three 3x3 tiles of -2, 0 and 2, drawn 10x: 900 pixels each; count black and mid-grey pixels
   const maps = [flat(-2), flat(0), flat(2)];
   const shades = (png: Buffer) => {
-    const { data } = PNG.sync.read(png);
-    let black = 0, grey = 0;
+    const { data } = decodePng(png);
+    let black = 0,
+      grey = 0;
     for (let i = 0; i < data.length; i += 4) {
       if (data[i] !== data[i + 1] || data[i] !== data[i + 2]) continue;
       if (data[i] === 0) black++;
@@ -50,35 +61,78 @@ test("channel grids put every channel on one shared scale, signed or from zero",
     }
     return { black, grey };
   };
-  assert.deepEqual(shades(plot.channelGridPng(maps, { mode: "signed", scale: 10, columns: 3 })), { black: 900, grey: 900 });
+  assert.deepEqual(shades(plot.channelGridPng(maps, { mode: "signed", scale: 10, columns: 3 })), {
+    black: 900,
+    grey: 900,
+  });
   const positive = plot.channelGridPng(maps, { scale: 10, columns: 3 });
   assert.deepEqual(shades(positive), { black: 1800, grey: 0 });
   const two = plot.channelGridPng(maps, { channels: [2], scale: 10 });
-  assert.ok(PNG.sync.read(two).width < PNG.sync.read(positive).width);
+  assert.ok(decodePng(two).width < decodePng(positive).width);
   assert.throws(() => plot.channelGridPng(maps, { channels: [5] }), /no such channels among 3 maps/);
 });
 
 test("tables list columns in first-seen order, escape HTML and align their text", () => {
-  const bundle = plot.tableBundle([{ "": "accuracy", source: "0.914" }, { "": "a<b", ours: 0.9123 }], { caption: "Source & ours" });
+  const bundle = plot.tableBundle(
+    [
+      { "": "accuracy", source: "0.914" },
+      { "": "a<b", ours: 0.9123 },
+    ],
+    { caption: "Source & ours" },
+  );
   const html = String(bundle["text/html"]);
-  assert.deepEqual([...html.matchAll(/<th[^>]*>([^<]*)<\/th>/g)].map((m) => m[1]), ["", "source", "ours"]);
+  assert.deepEqual(
+    [...html.matchAll(/<th[^>]*>([^<]*)<\/th>/g)].map((m) => m[1]),
+    ["", "source", "ours"],
+  );
   assert.ok(html.includes("a&lt;b") && html.includes("Source &amp; ours"));
-  assert.equal(bundle["text/plain"], ["Source & ours", "          source  ours", "--------  ------  ------", "accuracy  0.914", "a<b               0.9123"].join("\n"));
+  assert.equal(
+    bundle["text/plain"],
+    [
+      "Source & ours",
+      "          source  ours",
+      "--------  ------  ------",
+      "accuracy  0.914",
+      "a<b               0.9123",
+    ].join("\n"),
+  );
   assert.throws(() => plot.tableBundle([]), /at least one row/);
 });
 
 test("the steps chart draws each series against steps with the marked step", async () => {
-  const spec = plot.accuracyByStepsSpec([
-    { name: "test", points: [{ steps: 1500, accuracy: 0.9 }, { steps: 2100, accuracy: 0.91 }] },
-    { name: "training", points: [{ steps: 1500, accuracy: 0.88 }, { steps: 2100, accuracy: 0.92 }] },
-  ], { title: "Longer", marker: { steps: 1500, label: "the source stops here" } });
+  const spec = plot.accuracyByStepsSpec(
+    [
+      {
+        name: "test",
+        points: [
+          { steps: 1500, accuracy: 0.9 },
+          { steps: 2100, accuracy: 0.91 },
+        ],
+      },
+      {
+        name: "training",
+        points: [
+          { steps: 1500, accuracy: 0.88 },
+          { steps: 2100, accuracy: 0.92 },
+        ],
+      },
+    ],
+    { title: "Longer", marker: { steps: 1500, label: "the source stops here" } },
+  );
   const svg = await svgOf(spec);
-  for (const text of ["Longer", "the source stops here", "gradient steps (batches)", "training", "test"]) assert.ok(svg.includes(text), `SVG lacks "${text}"`);
+  for (const text of ["Longer", "the source stops here", "gradient steps (batches)", "training", "test"])
+    assert.ok(svg.includes(text), `SVG lacks "${text}"`);
   assert.throws(() => plot.accuracyByStepsSpec([{ name: "x", points: [] }]), /at least one point/);
 });
 
 test("training accuracy by steps is smoothed per batch and thinned to the points asked for", () => {
-  const batches = Array.from({ length: 300 }, (_, i) => ({ epoch: Math.floor(i / 100), batch: i % 100, loss: 1, acc: i < 150 ? 0.2 : 0.8, size: 10 }));
+  const batches = Array.from({ length: 300 }, (_, i) => ({
+    epoch: Math.floor(i / 100),
+    batch: i % 100,
+    loss: 1,
+    acc: i < 150 ? 0.2 : 0.8,
+    size: 10,
+  }));
   const points = plot.trainingAccuracyBySteps({ batches, epochs: [] }, { smoothing: 0, maxPoints: 30 });
   assert.equal(points.length, 30);
   assert.equal(points[0].steps, 6, "buckets of 10 steps, centred");

@@ -2,11 +2,22 @@ import { strict as assert } from "assert";
 import { test } from "node:test";
 import * as util from "util";
 import {
-  accuracyFrontier, agreementHistogram, COMPARED_LESSONS, COMPARED_MODELS, correctCounts, ModelAnswers, PUBLISHED_RESULTS,
-  recordLabel, recordOfSaved, remeasuredRecord, savedModelName, sharedConfusions, sharedMistakes,
+  accuracyFrontier,
+  agreementHistogram,
+  COMPARED_LESSONS,
+  COMPARED_MODELS,
+  correctCounts,
+  ModelAnswers,
+  PUBLISHED_RESULTS,
+  recordLabel,
+  recordOfSaved,
+  remeasuredRecord,
+  savedModelName,
+  sharedConfusions,
+  sharedMistakes,
 } from "../lib/compare";
 import * as plot from "../lib/plot";
-import { ResultRecord } from "../lib/train/result";
+import { ResultRecord } from "../lib/metrics/results";
 import { UserError } from "../lib/util/errors";
 
 /** Answers of a model that predicts `predictions`, giving its prediction probability `confidence` and the rest evenly. */
@@ -16,10 +27,27 @@ function answers(predictions: number[], confidence = 0.8): ModelAnswers {
   return { predictions, probabilities };
 }
 
-function record(lesson: string, model: string, test_accuracy: number, seconds: number, extra: Partial<ResultRecord> = {}): ResultRecord {
+function record(
+  lesson: string,
+  model: string,
+  test_accuracy: number,
+  seconds: number,
+  extra: Partial<ResultRecord> = {},
+): ResultRecord {
   return {
-    lesson, model, params: 1000, epochs: 2, batch: 32, train_images: 54000, train_accuracy: 0.9, test_accuracy, seconds,
-    img_per_s: 100, backend: "cpu", profile: "full", ...extra,
+    lesson,
+    model,
+    params: 1000,
+    epochs: 2,
+    batch: 32,
+    train_images: 54000,
+    train_accuracy: 0.9,
+    test_accuracy,
+    seconds,
+    img_per_s: 100,
+    backend: "cpu",
+    profile: "full",
+    ...extra,
   };
 }
 
@@ -37,7 +65,10 @@ test("correct counts and the agreement histogram count, per image, the models th
 
 test("shared mistakes are the images every model gets wrong, surest first, with the answer most models gave", () => {
   const mistakes = sharedMistakes(labels, [modelA, modelB, modelC]);
-  assert.deepEqual(mistakes.map((m) => m.index), [3]);
+  assert.deepEqual(
+    mistakes.map((m) => m.index),
+    [3],
+  );
   assert.deepEqual(mistakes[0].predictions, [0, 0, 2]);
   assert.deepEqual([mistakes[0].consensus, mistakes[0].consensusVotes], [0, 2]);
   assert.ok(Math.abs(mistakes[0].trueProbability - (0.2 / 9 + 0.4 / 9 + 0.2 / 9) / 3) < 1e-6);
@@ -46,47 +77,112 @@ test("shared mistakes are the images every model gets wrong, surest first, with 
   probabilities.set([0.3, 0.7], 0); // image 0: true class 0 at 30%
   probabilities.set([0.1, 0.9], 10); // image 1: true class 0 at 10%
   const order = sharedMistakes([0, 0], [{ predictions: [1, 1], probabilities }]);
-  assert.deepEqual(order.map((m) => m.index), [1, 0]);
+  assert.deepEqual(
+    order.map((m) => m.index),
+    [1, 0],
+  );
   assert.deepEqual(sharedMistakes(labels, [answers(labels)]), []);
 });
 
 test("shared confusions rank mistakes by the model that makes them least", () => {
-  const a = [[5, 3, 0], [0, 5, 1], [4, 0, 5]];
-  const b = [[5, 2, 1], [0, 5, 9], [0, 0, 5]];
+  const a = [
+    [5, 3, 0],
+    [0, 5, 1],
+    [4, 0, 5],
+  ];
+  const b = [
+    [5, 2, 1],
+    [0, 5, 9],
+    [0, 0, 5],
+  ];
   const ranked = sharedConfusions([a, b], 3);
-  assert.deepEqual(ranked.map((c) => [c.label, c.predicted, c.least]), [[0, 1, 2], [1, 2, 1], [2, 0, 0]]);
+  assert.deepEqual(
+    ranked.map((c) => [c.label, c.predicted, c.least]),
+    [
+      [0, 1, 2],
+      [1, 2, 1],
+      [2, 0, 0],
+    ],
+  );
   assert.deepEqual(ranked[0].counts, [3, 2]);
-  assert.throws(() => sharedConfusions([a, [[1, 0], [0, 1]]]), /differ in size/);
+  assert.throws(
+    () =>
+      sharedConfusions([
+        a,
+        [
+          [1, 0],
+          [0, 1],
+        ],
+      ]),
+    /differ in size/,
+  );
   assert.throws(() => sharedConfusions([]), /at least one/);
 });
 
 test("the accuracy frontier keeps only runs that beat every faster run", () => {
-  const runs = [record("01", "a", 0.88, 30), record("02", "b", 0.87, 45), record("03", "c", 0.91, 150), record("04", "d", 0.905, 70),
-    record("05", "e", 0.91, 500), record("05", "f", 0.93, 600), record("02", "g", 0.883, 30)];
-  assert.deepEqual(accuracyFrontier(runs).map((r) => r.model), ["g", "d", "c", "f"]);
+  const runs = [
+    record("01", "a", 0.88, 30),
+    record("02", "b", 0.87, 45),
+    record("03", "c", 0.91, 150),
+    record("04", "d", 0.905, 70),
+    record("05", "e", 0.91, 500),
+    record("05", "f", 0.93, 600),
+    record("02", "g", 0.883, 30),
+  ];
+  assert.deepEqual(
+    accuracyFrontier(runs).map((r) => r.model),
+    ["g", "d", "c", "f"],
+  );
   assert.deepEqual(accuracyFrontier([]), []);
 });
 
 test("records get short labels, and a re-measured record keeps the training facts but times inference", () => {
   assert.equal(recordLabel({ lesson: "03-cnn-simple", model: "cnn-simple" }), "03 cnn-simple");
   const trained = record("05-vgg", "vgg11-bn", 0.93, 600, { epochs: 12 });
-  const again = remeasuredRecord("06-comparison", trained, { accuracy: 0.931, seconds: 4, images: 10000, backend: "wasm" });
-  assert.deepEqual([again.lesson, again.model, again.epochs, again.train_accuracy, again.test_accuracy, again.seconds, again.img_per_s, again.timing, again.backend],
-    ["06-comparison", "vgg11-bn", 12, 0.9, 0.931, 4, 2500, "inference", "wasm"]);
+  const again = remeasuredRecord("06-comparison", trained, {
+    accuracy: 0.931,
+    seconds: 4,
+    images: 10000,
+    backend: "wasm",
+  });
+  assert.deepEqual(
+    [
+      again.lesson,
+      again.model,
+      again.epochs,
+      again.train_accuracy,
+      again.test_accuracy,
+      again.seconds,
+      again.img_per_s,
+      again.timing,
+      again.backend,
+    ],
+    ["06-comparison", "vgg11-bn", 12, 0.9, 0.931, 4, 2500, "inference", "wasm"],
+  );
 });
 
 test("the compared models come from compared lessons, with smoke twins, and find the record they came from", () => {
-  for (const m of COMPARED_MODELS) assert.ok(COMPARED_LESSONS.includes(m.lesson), `${m.lesson} is not among the compared lessons`);
+  for (const m of COMPARED_MODELS)
+    assert.ok(COMPARED_LESSONS.includes(m.lesson), `${m.lesson} is not among the compared lessons`);
   assert.equal(new Set(COMPARED_MODELS.map((m) => m.saved)).size, COMPARED_MODELS.length);
   const mlp = COMPARED_MODELS[0];
   assert.equal(savedModelName(mlp, "smoke"), `${mlp.saved}-smoke`);
   assert.equal(savedModelName(mlp, "full"), mlp.saved);
-  const records = [record(mlp.lesson, "short", 0.85, 10), record(mlp.lesson, "long", 0.88, 30), record(mlp.lesson, "wide", 0.881, 30, { params: 5000 }),
-    record("03-cnn-simple", "cnn", 0.88, 30)];
+  const records = [
+    record(mlp.lesson, "short", 0.85, 10),
+    record(mlp.lesson, "long", 0.88, 30),
+    record(mlp.lesson, "wide", 0.881, 30, { params: 5000 }),
+    record("03-cnn-simple", "cnn", 0.88, 30),
+  ];
   assert.equal(recordOfSaved(mlp, records, { params: 1000, accuracy: 0.8799 }).model, "long");
   assert.equal(recordOfSaved(mlp, records, { params: 1000, accuracy: 0.84 }).model, "short");
-  assert.throws(() => recordOfSaved(mlp, records, { params: 777, accuracy: 0.88 }),
-    (e: Error) => e instanceof UserError && e.message.includes(`run lesson ${mlp.lesson} again`) && e.message.includes("777 parameters"));
+  assert.throws(
+    () => recordOfSaved(mlp, records, { params: 777, accuracy: 0.88 }),
+    (e: Error) =>
+      e instanceof UserError &&
+      e.message.includes(`run lesson ${mlp.lesson} again`) &&
+      e.message.includes("777 parameters"),
+  );
 });
 
 test("published results are accuracies with their source", () => {
@@ -100,20 +196,49 @@ test("a UserError shows as one line, not a stack trace, where a notebook prints 
   assert.equal(util.inspect(new UserError("Run lesson 03 first.")), "UserError: Run lesson 03 first.");
 });
 
-const overview = [record("00-dataset", "nearest-class-mean", 0.677, 0.1, { timing: "inference", img_per_s: 85000 }),
-  record("01-basic-classification", "mlp", 0.88, 30), record("03-cnn-simple", "cnn-simple", 0.915, 150, { params: 1386506 })];
-const matrix = (k: number) => Array.from({ length: 10 }, (_, t) => Array.from({ length: 10 }, (_, p) => (t === p ? 90 - k : (t + p + k) % 4)));
+const overview = [
+  record("00-dataset", "nearest-class-mean", 0.677, 0.1, { timing: "inference", img_per_s: 85000 }),
+  record("01-basic-classification", "mlp", 0.88, 30),
+  record("03-cnn-simple", "cnn-simple", 0.915, 150, { params: 1386506 }),
+];
+const matrix = (k: number) =>
+  Array.from({ length: 10 }, (_, t) => Array.from({ length: 10 }, (_, p) => (t === p ? 90 - k : (t + p + k) % 4)));
 const names = ["MLP", "simple CNN"];
 
 const charts: [string, plot.VegaLiteSpec, string[]][] = [
-  ["records overview", plot.recordsOverviewSpec(overview), ["Every result record", "03 cnn-simple", "1.39M", "inference", "images/s (log)"]],
-  ["accuracy vs time", plot.accuracyVsTimeSpec(overview), ["Accuracy against training time", "01 mlp", "03 cnn-simple", "03-cnn-simple"]],
-  ["confusion matrices", plot.confusionMatricesSpec(names.map((name, k) => ({ name, matrix: matrix(k) }))), ["MLP", "simple CNN", "Ankle boot", "89"]],
-  ["per-class comparison", plot.perClassComparisonSpec(names.map((name, k) => ({ name, perClassAccuracy: matrix(k).map((row, t) => row[t] / 100) }))),
-    ["Accuracy per class, model by model", "Shirt", "simple CNN"]],
-  ["shared confusions", plot.sharedConfusionsSpec(sharedConfusions([matrix(0), matrix(1)], 4), names), ["The mistakes every model makes", "→", "simple CNN"]],
+  [
+    "records overview",
+    plot.recordsOverviewSpec(overview),
+    ["Every result record", "03 cnn-simple", "1.39M", "inference", "images/s (log)"],
+  ],
+  [
+    "accuracy vs time",
+    plot.accuracyVsTimeSpec(overview),
+    ["Accuracy against training time", "01 mlp", "03 cnn-simple", "03-cnn-simple"],
+  ],
+  [
+    "confusion matrices",
+    plot.confusionMatricesSpec(names.map((name, k) => ({ name, matrix: matrix(k) }))),
+    ["MLP", "simple CNN", "Ankle boot", "89"],
+  ],
+  [
+    "per-class comparison",
+    plot.perClassComparisonSpec(
+      names.map((name, k) => ({ name, perClassAccuracy: matrix(k).map((row, t) => row[t] / 100) })),
+    ),
+    ["Accuracy per class, model by model", "Shirt", "simple CNN"],
+  ],
+  [
+    "shared confusions",
+    plot.sharedConfusionsSpec(sharedConfusions([matrix(0), matrix(1)], 4), names),
+    ["The mistakes every model makes", "→", "simple CNN"],
+  ],
   ["agreement", plot.agreementSpec([3, 5, 92]), ["How many of the models", "all 2", "92 (92.0%)", "all wrong"]],
-  ["benchmark", plot.benchmarkSpec([{ name: "MLP", accuracy: 0.88 }], PUBLISHED_RESULTS), ["MLP (this course)", "88.0%", "SVC, RBF kernel", "README (submitted)"]],
+  [
+    "benchmark",
+    plot.benchmarkSpec([{ name: "MLP", accuracy: 0.88 }], PUBLISHED_RESULTS),
+    ["MLP (this course)", "88.0%", "SVC, RBF kernel", "README (submitted)"],
+  ],
 ];
 
 for (const [name, spec, expected] of charts) {
@@ -135,11 +260,20 @@ test("comparison charts refuse empty input with a message naming the chart", () 
 });
 
 test("a table shows its rows as HTML and as text, escaping what HTML would read", () => {
-  const bundle = plot.tableBundle([{ model: "a<b", accuracy: 0.9 }, { model: "cnn", accuracy: 0.915, note: "best" }], { caption: "Models" });
+  const bundle = plot.tableBundle(
+    [
+      { model: "a<b", accuracy: 0.9 },
+      { model: "cnn", accuracy: 0.915, note: "best" },
+    ],
+    { caption: "Models" },
+  );
   const html = String(bundle["text/html"]);
   for (const text of ["Models", "a&lt;b", "0.915", "best"]) assert.ok(html.includes(text), `HTML lacks ${text}`);
   const lines = String(bundle["text/plain"]).split("\n");
   assert.equal(lines[0], "Models");
-  assert.ok(lines.some((l) => /cnn\s+0\.915\s+best/.test(l)), "text rows keep their cells in column order");
+  assert.ok(
+    lines.some((l) => /cnn\s+0\.915\s+best/.test(l)),
+    "text rows keep their cells in column order",
+  );
   assert.throws(() => plot.tableBundle([]), /at least one row/i);
 });

@@ -18,7 +18,10 @@ test("the real data set has 60,000 + 10,000 images, balanced over ten classes, w
   assert.equal(data.test.count, 10000);
   assert.deepEqual(data.train.classCounts(), new Array(10).fill(6000));
   assert.deepEqual(data.test.classCounts(), new Array(10).fill(1000));
-  assert.ok(data.checksums.every((c) => c.matches === true), JSON.stringify(data.checksums));
+  assert.ok(
+    data.checksums.every((c) => c.matches === true),
+    JSON.stringify(data.checksums),
+  );
   assert.equal(CLASS_NAMES.length, 10);
   assert.equal(CLASS_NAMES[9], "Ankle boot");
   // The first training image of the official release is an ankle boot.

@@ -13,7 +13,11 @@ before(useCpu);
 /** Validation images whose labels are shifted by one class: the better the model learns, the worse it does on them. */
 function misleadingSet(): ImageSet {
   const set = syntheticSet(40, 7);
-  return new ImageSet(set.images, set.labels.map((l) => (l + 1) % 10), "misleading");
+  return new ImageSet(
+    set.images,
+    set.labels.map((l) => (l + 1) % 10),
+    "misleading",
+  );
 }
 
 const firstWeights = (model: tf.LayersModel) => Array.from(model.getWeights()[0].dataSync().slice(0, 50));
@@ -23,7 +27,11 @@ test("early stopping stops after `patience` epochs without improvement and puts 
   const stopper = earlyStopping(model, { monitor: "val_loss", patience: 2 });
   const afterEpoch: number[][] = [];
   const fit = await train(model, syntheticSet(200), {
-    epochs: 10, batchSize: 20, seed: 1, board: false, validationData: misleadingSet(),
+    epochs: 10,
+    batchSize: 20,
+    seed: 1,
+    board: false,
+    validationData: misleadingSet(),
     callbacks: [stopper.callback, { onEpochEnd: async () => void afterEpoch.push(firstWeights(model)) }],
   });
   const valLoss = fit.history.val_loss!;
@@ -55,9 +63,16 @@ test("early stopping watching accuracy keeps the highest, and leaks no tensors",
 test("early stopping says what is missing when the watched value is not reported, and rejects bad options", async () => {
   const model = createPreset("mlp", { seed: 1 });
   const stopper = earlyStopping(model);
-  await assert.rejects(train(model, syntheticSet(20), { epochs: 2, batchSize: 10, board: false, callbacks: [stopper.callback] }),
-    (e: unknown) => e instanceof UserError && /watches "val_loss", which training did not report.*validationSplit/.test((e as Error).message));
-  assert.throws(() => new EarlyStopping(model, { monitor: "val_auc" as never }), /monitor must be one of val_loss, val_acc, loss, acc/);
+  await assert.rejects(
+    train(model, syntheticSet(20), { epochs: 2, batchSize: 10, board: false, callbacks: [stopper.callback] }),
+    (e: unknown) =>
+      e instanceof UserError &&
+      /watches "val_loss", which training did not report.*validationSplit/.test((e as Error).message),
+  );
+  assert.throws(
+    () => new EarlyStopping(model, { monitor: "val_auc" as never }),
+    /monitor must be one of val_loss, val_acc, loss, acc/,
+  );
   assert.throws(() => earlyStopping(model, { patience: 1.5 }), /patience must be a whole number/);
   assert.throws(() => earlyStopping(model, { minDelta: -1 }), /minDelta must be ≥ 0/);
   model.dispose();

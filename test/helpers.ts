@@ -1,6 +1,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { test } from "node:test";
+import { PNG } from "pngjs";
+import { installOnednn, onednnUnavailableReason } from "../lib/backend/onednn";
 import { selectBackend } from "../lib/backend/select";
 import { ImageSet } from "../lib/data/dataset";
 
@@ -24,7 +27,7 @@ export function syntheticSet(count: number, seed = 1): ImageSet {
   const images = new Uint8Array(count * 784);
   const labels = new Uint8Array(count);
   let state = seed;
-  const random = () => ((state = (state * 1103515245 + 12345) >>> 0) / 4294967296);
+  const random = () => (state = (state * 1103515245 + 12345) >>> 0) / 4294967296;
   for (let i = 0; i < count; i++) {
     const label = i % 10;
     labels[i] = label;
@@ -44,4 +47,49 @@ export async function until(condition: () => boolean, what: string, timeoutMs: n
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Decodes PNG bytes (as the library's `…Png` functions return them) into pixels. */
+export function decodePng(png: Uint8Array): PNG {
+  return PNG.sync.read(Buffer.from(png));
+}
+
+/**
+ * `n` deterministic pseudo-random numbers from a 32-bit LCG (the same on every backend and machine): each state
+ * `s` gives `map(s / 2^32)`, computed in double precision and then stored as float32. `map` defaults to the
+ * identity, giving values in [0, 1); `(u) => 2 * u - 1` gives [-1, 1).
+ */
+export function lcgFloats(n: number, seed: number, map: (u: number) => number = (u) => u): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = map(s / 4294967296);
+  }
+  return out;
+}
+
+/** Installs the native oneDNN kernels on the current wasm backend, or throws saying why it could not. */
+export function installOnednnOrThrow(): { kernels: string[] } {
+  const installed = installOnednn();
+  if (!installed) throw new Error(`installOnednn returned null: ${onednnUnavailableReason()}`);
+  return installed;
+}
+
+/**
+ * The `test` of a file about the native oneDNN kernels: each test skips, saying why, when the addon is not built;
+ * otherwise `start` runs once for the whole file (before its first test) and each test's body gets its result.
+ */
+export function nativeTests<T>(start: () => Promise<T>): (name: string, body: (started: T) => Promise<void>) => void {
+  let started: Promise<T> | undefined;
+  return (name, body) =>
+    test(name, async (t) => {
+      const skipReason = onednnUnavailableReason();
+      if (skipReason !== null) {
+        t.skip(skipReason);
+        return;
+      }
+      started ??= start();
+      await body(await started);
+    });
 }

@@ -5,7 +5,11 @@ import { parseSet } from "../lib/data/dataset";
 import { encodeIdx, parseIdx } from "../lib/data/idx";
 import { UserError } from "../lib/util/errors";
 
-const images = (n: number) => encodeIdx([n, 28, 28], new Uint8Array(n * 784).map((_, i) => i % 256));
+const images = (n: number) =>
+  encodeIdx(
+    [n, 28, 28],
+    new Uint8Array(n * 784).map((_, i) => i % 256),
+  );
 const labels = (values: number[]) => encodeIdx([values.length], Uint8Array.from(values));
 
 function expectUserError(fn: () => unknown, pattern: RegExp) {
@@ -38,7 +42,10 @@ test("rejects a non-byte data type", () => {
 });
 
 test("rejects the wrong number of dimensions", () => {
-  expectUserError(() => parseIdx(labels([1, 2]), "labels-as-images", { ndim: 3 }), /has 1 dimension\(s\) but an image file has 3/);
+  expectUserError(
+    () => parseIdx(labels([1, 2]), "labels-as-images", { ndim: 3 }),
+    /has 1 dimension\(s\) but an image file has 3/,
+  );
 });
 
 test("rejects images that are not 28x28", () => {
@@ -58,15 +65,24 @@ test("rejects truncated data and trailing bytes", () => {
 test("rejects a .gz file that is not gzip, and corrupt gzip", () => {
   expectUserError(() => parseIdx(images(1), "train-images-idx3-ubyte.gz", { ndim: 3 }), /not gzip data/);
   const gz = gzipSync(images(4));
-  expectUserError(() => parseIdx(gz.subarray(0, gz.length / 2), "half.gz", { ndim: 3 }), /gzip data is corrupt or truncated/);
+  expectUserError(
+    () => parseIdx(gz.subarray(0, gz.length / 2), "half.gz", { ndim: 3 }),
+    /gzip data is corrupt or truncated/,
+  );
 });
 
 test("image and label files must agree on the count", () => {
-  expectUserError(() => parseSet(images(3), labels([1, 2]), "imgs", "lbls", "t"), /imgs has 3 images but lbls has 2 labels/);
+  expectUserError(
+    () => parseSet(images(3), labels([1, 2]), "imgs", "lbls", "t"),
+    /imgs has 3 images but lbls has 2 labels/,
+  );
 });
 
 test("labels must be classes 0..9", () => {
-  expectUserError(() => parseSet(images(3), labels([1, 12, 3]), "imgs", "lbls", "t"), /lbls: label 12 at index 1 is not a class/);
+  expectUserError(
+    () => parseSet(images(3), labels([1, 12, 3]), "imgs", "lbls", "t"),
+    /lbls: label 12 at index 1 is not a class/,
+  );
   const set = parseSet(images(3), labels([0, 9, 5]), "imgs", "lbls", "t");
   assert.equal(set.count, 3);
   assert.deepEqual(Array.from(set.labels), [0, 9, 5]);

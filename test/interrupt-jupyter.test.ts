@@ -9,32 +9,40 @@ import { until } from "./helpers";
 const ROOT = path.join(__dirname, "..", "..");
 const jupyter = require(path.join(ROOT, "scripts", "jupyter-env.js"));
 
-
-test("Jupyter's interrupt stops a training cell: the cell ends, the kernel goes idle, variables and weights stay", { timeout: 300_000 }, (t) => {
-  const python = jupyter.findJupyterPython();
-  assert.ok(python, "no Python with jupyter_client");
-  const run = spawnSync(python, [path.join(ROOT, "test", "kernel_interrupt.py"), path.join(ROOT, "notebooks")], {
-    encoding: "utf8",
-    env: jupyter.jupyterEnv(),
-    timeout: 240_000,
-  });
-  assert.equal(run.status, 0, `${run.stderr}\n${run.stdout}`);
-  const report = JSON.parse(run.stdout.trim().split("\n").pop()!);
-  assert.equal(report.setup_status, "ok", report.setup_output);
-  assert.ok(report.busy_cores_before > 0.5, `training was not running when interrupted (${report.busy_cores_before} cores busy)`);
-  assert.notEqual(report.cell_ended_s, null, "the interrupted cell never ended");
-  assert.notEqual(report.board_stopped_s, null, `the board never said "stopped by you": ${report.train_output}`);
-  // tslab ends the cell at the interrupt ("Interrupted asynchronously"), so the Interrupted error that fm.train throws
-  // a batch later reaches no output: the board's line is what the learner reads.
-  assert.match(report.train_output, /stopped by you at epoch \d+, batch \d+ of 63/);
-  assert.notEqual(report.idle_s, null, "the kernel kept the CPU busy for 30 s after the interrupt");
-  assert.ok(report.busy_cores_after < 0.1, `the kernel still keeps ${report.busy_cores_after} cores busy`);
-  assert.equal(report.kernel_alive, true);
-  assert.equal(report.after.answer, 42, "a variable defined before the interrupt lost its value");
-  assert.equal(report.after.trained, true, "the model lost the weights it reached");
-  assert.equal(report.weights_a_second_later, report.after.weights, "the weights still change after the stop");
-  t.diagnostic(`after the interrupt: cell ended ${report.cell_ended_s} s, board stopped ${report.board_stopped_s} s, kernel idle ${report.idle_s} s`);
-});
+test(
+  "Jupyter's interrupt stops a training cell: the cell ends, the kernel goes idle, variables and weights stay",
+  { timeout: 300_000 },
+  (t) => {
+    const python = jupyter.findJupyterPython();
+    assert.ok(python, "no Python with jupyter_client");
+    const run = spawnSync(python, [path.join(ROOT, "test", "kernel_interrupt.py"), path.join(ROOT, "notebooks")], {
+      encoding: "utf8",
+      env: jupyter.jupyterEnv(),
+      timeout: 240_000,
+    });
+    assert.equal(run.status, 0, `${run.stderr}\n${run.stdout}`);
+    const report = JSON.parse(run.stdout.trim().split("\n").pop()!);
+    assert.equal(report.setup_status, "ok", report.setup_output);
+    assert.ok(
+      report.busy_cores_before > 0.5,
+      `training was not running when interrupted (${report.busy_cores_before} cores busy)`,
+    );
+    assert.notEqual(report.cell_ended_s, null, "the interrupted cell never ended");
+    assert.notEqual(report.board_stopped_s, null, `the board never said "stopped by you": ${report.train_output}`);
+    // tslab ends the cell at the interrupt ("Interrupted asynchronously"), so the Interrupted error that fm.train throws
+    // a batch later reaches no output: the board's line is what the learner reads.
+    assert.match(report.train_output, /stopped by you at epoch \d+, batch \d+ of 63/);
+    assert.notEqual(report.idle_s, null, "the kernel kept the CPU busy for 30 s after the interrupt");
+    assert.ok(report.busy_cores_after < 0.1, `the kernel still keeps ${report.busy_cores_after} cores busy`);
+    assert.equal(report.kernel_alive, true);
+    assert.equal(report.after.answer, 42, "a variable defined before the interrupt lost its value");
+    assert.equal(report.after.trained, true, "the model lost the weights it reached");
+    assert.equal(report.weights_a_second_later, report.after.weights, "the weights still change after the stop");
+    t.diagnostic(
+      `after the interrupt: cell ended ${report.cell_ended_s} s, board stopped ${report.board_stopped_s} s, kernel idle ${report.idle_s} s`,
+    );
+  },
+);
 
 /** A port on 127.0.0.1 that nothing listens on now. */
 function freePort(): Promise<number> {
@@ -49,25 +57,36 @@ function freePort(): Promise<number> {
 
 /** Ids of the processes whose command line holds every one of `markers` as an argument. */
 function processesWith(...markers: string[]): number[] {
-  return fs.readdirSync("/proc").filter((entry) => /^\d+$/.test(entry)).flatMap((pid) => {
-    try {
-      const args = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-      return markers.every((marker) => args.includes(marker)) ? [Number(pid)] : [];
-    } catch {
-      return []; // ended while we looked
-    }
-  });
+  return fs
+    .readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        const args = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+        return markers.every((marker) => args.includes(marker)) ? [Number(pid)] : [];
+      } catch {
+        return []; // ended while we looked
+      }
+    });
 }
 
-const alive = (pid: number) => fs.existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+const alive = (pid: number) =>
+  fs.existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
 
 // SIGTERM as `kill <pid>` sends it, to npm alone; SIGINT as Ctrl-C in a terminal sends it, to npm's whole process group
 // (npm itself ignores a SIGINT sent to it alone and waits for its script, which the terminal signals too).
-for (const [signal, how] of [["SIGTERM", "to npm"], ["SIGINT", "to its process group (Ctrl-C)"]] as const) {
+for (const [signal, how] of [
+  ["SIGTERM", "to npm"],
+  ["SIGINT", "to its process group (Ctrl-C)"],
+] as const) {
   test(`npm start's Jupyter server stops when npm start gets ${signal} ${how}`, { timeout: 240_000 }, async () => {
     const port = await freePort();
     const marker = `--port=${port}`;
-    const npm = spawn("npm", ["start", "--", marker, "--no-browser"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const npm = spawn("npm", ["start", "--", marker, "--no-browser"], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     let output = "";
     npm.stdout.on("data", (chunk) => (output += chunk));
     npm.stderr.on("data", (chunk) => (output += chunk));

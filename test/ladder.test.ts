@@ -30,7 +30,13 @@ test("each rung of the ladder changes exactly one thing, the one it names", () =
     return Object.keys(after).filter((k) => after[k as keyof typeof after] !== before[k as keyof typeof before]);
   });
   assert.deepEqual(changed, [["optimizer"], ["convs"], ["steps"], ["dropouts"]]);
-  assert.deepEqual(configuration(CNN_DEEP_LADDER[0]), { optimizer: "SGD 0.001", convs: 2, dropouts: 1, steps: 1000, batch: 100 });
+  assert.deepEqual(configuration(CNN_DEEP_LADDER[0]), {
+    optimizer: "SGD 0.001",
+    convs: 2,
+    dropouts: 1,
+    steps: 1000,
+    batch: 100,
+  });
 });
 
 test("the last rung is the cnn-deep preset as the source's final code defines it", () => {
@@ -43,7 +49,10 @@ test("the last rung is the cnn-deep preset as the source's final code defines it
 });
 
 test("the source's figures are kept as printed, a range by its middle", () => {
-  assert.deepEqual(CNN_DEEP_LADDER.map((r) => r.sourceAccuracy), [0.29, 0.69, 0.73, 0.82, [0.89, 0.9]]);
+  assert.deepEqual(
+    CNN_DEEP_LADDER.map((r) => r.sourceAccuracy),
+    [0.29, 0.69, 0.73, 0.82, [0.89, 0.9]],
+  );
   assert.equal(sourceAccuracyMid(CNN_DEEP_LADDER[4]), 0.895);
   assert.equal(sourceAccuracyMid(CNN_DEEP_LADDER[0]), 0.29);
   assert.ok(Object.isFrozen(CNN_DEEP_LADDER));

@@ -1,54 +1,34 @@
 /**
- * Shared by the tests of the native oneDNN kernels: starting wasm with the kernels once per process, tests that skip
- * when the addon is not built, deterministic data, and element-wise comparison.
+ * Shared by the tests of the native oneDNN kernels (on top of ./helpers): the wasm+onednn test, deterministic data,
+ * running a function on cpu or wasm, element-wise comparison, and the training-step leak check.
  */
 import { strict as assert } from "assert";
-import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
-import { installOnednn, onednnUnavailableReason } from "../lib/backend/onednn";
-
-/** Why the native kernels cannot be tested here (the addon is not built), or null. */
-export const skipReason: string | null = onednnUnavailableReason();
-
-let started: Promise<void> | undefined;
-
-/** Starts the wasm backend and installs the native kernels once per process. */
-export function startOnednn(): Promise<void> {
-  started ??= (async () => {
-    await tf.setBackend("wasm");
-    await tf.ready();
-    if (!installOnednn()) throw new Error(`installOnednn returned null: ${onednnUnavailableReason()}`);
-  })();
-  return started;
-}
+import { installOnednnOrThrow, lcgFloats, nativeTests } from "./helpers";
 
 /** A test that skips (saying why) when the addon is not built, and otherwise runs on wasm+onednn. */
-export function nativeTest(name: string, body: () => Promise<void>): void {
-  test(name, async (t) => {
-    if (skipReason !== null) {
-      t.skip(skipReason);
-      return;
-    }
-    await startOnednn();
-    await body();
-  });
-}
+export const nativeTest = nativeTests(async () => {
+  await tf.setBackend("wasm");
+  await tf.ready();
+  installOnednnOrThrow();
+});
 
 /** Deterministic pseudo-random floats in [-1, 1) (an LCG, so both backends see the same data). */
 export function randomData(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = (seed * 2654435761) >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2147483648 - 1;
-  }
-  return out;
+  return lcgFloats(n, Math.imul(seed, 2654435761), (u) => 2 * u - 1);
 }
 
 /** A float32 tensor of `shape` filled by {@link randomData}. */
 export function randomTensor(shape: number[], seed: number): tf.Tensor {
-  return tf.tensor(randomData(shape.reduce((a, b) => a * b, 1), seed), shape, "float32");
+  return tf.tensor(
+    randomData(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+    "float32",
+  );
 }
 
 /** Runs `f` on `backend` and returns the values of its output tensor(s); nothing is left allocated. */
@@ -66,7 +46,13 @@ export async function valuesOn(backend: "cpu" | "wasm", f: () => tf.Tensor | tf.
  * Asserts that `actual` matches `expected` element-wise within `rtol` of each value plus `atol`
  * times the largest magnitude in `expected` (sums of many products round differently).
  */
-export function assertClose(actual: Float32Array, expected: Float32Array, what: string, rtol = 1e-4, atol = 1e-4): void {
+export function assertClose(
+  actual: Float32Array,
+  expected: Float32Array,
+  what: string,
+  rtol = 1e-4,
+  atol = 1e-4,
+): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   let scale = 0;
   for (const v of expected) if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));

@@ -5,46 +5,25 @@
  * bit. Skips when the addon is not built.
  */
 import { strict as assert } from "assert";
-import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { installOnednn, onednnCallCounts, onednnUnavailableReason, uninstallOnednn } from "../lib/backend/onednn";
+import { installOnednn, onednnCallCounts, uninstallOnednn } from "../lib/backend/onednn";
 import { initWasm } from "../lib/backend/wasm";
+import { installOnednnOrThrow, lcgFloats, nativeTests } from "./helpers";
 
-const skipReason = onednnUnavailableReason();
 /** tfjs's own Mean and Sum gradients, read before initWasm replaces them. */
 const TFJS_GRADIENTS = ["Mean", "Sum"].map((name) => tf.getGradient(name));
 const ADAM = "AdamUpdateWasm";
 const DROPOUT = "DropoutMultiplierWasm";
 
-let started: Promise<string[]> | undefined;
-function start(): Promise<string[]> {
-  started ??= (async () => {
-    await initWasm();
-    const installed = installOnednn();
-    if (!installed) throw new Error(`installOnednn returned null: ${onednnUnavailableReason()}`);
-    return installed.kernels;
-  })();
-  return started;
-}
+/** A test that skips when the addon is not built; its body gets the kernels the addon serves after initWasm. */
+const nativeTest = nativeTests(async () => {
+  await initWasm();
+  return installOnednnOrThrow().kernels;
+});
 
-function nativeTest(name: string, body: (kernels: string[]) => Promise<void>): void {
-  test(name, async (t) => {
-    if (skipReason !== null) {
-      t.skip(skipReason);
-      return;
-    }
-    await body(await start());
-  });
-}
-
+/** Deterministic pseudo-random floats in [-scale, scale). */
 function data(n: number, seed: number, scale = 1): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2147483648 - 1) * scale;
-  }
-  return out;
+  return lcgFloats(n, seed >>> 0 || 1, (u) => (2 * u - 1) * scale);
 }
 
 /** Runs `f` with the native kernels installed, then with the library's own (uninstalled), and returns both results. */
@@ -60,33 +39,62 @@ function nativeAndLibrary(f: () => tf.Tensor[]): [Float32Array[], Float32Array[]
   }
 }
 
-nativeTest("after initWasm, the native kernels replace the library's and serve its fused kernels too", async (kernels) => {
-  for (const k of ["Conv2DBackpropFilter", "MaxPoolGrad", "BatchMatMul", "Sum", "Tile", "FusedBatchNorm", ADAM, DROPOUT]) {
-    assert.ok(kernels.includes(k), `${k} not in ${kernels.join(",")}`);
-  }
-  tf.tidy(() => {
-    onednnCallCounts(true);
-    tf.sum(tf.conv2d(tf.ones([1, 5, 5, 2]) as tf.Tensor4D, tf.ones([3, 3, 2, 4]) as tf.Tensor4D, 1, "same")).dataSync();
-    assert.equal(onednnCallCounts(true).Conv2D?.native, 1);
-  });
-});
+nativeTest(
+  "after initWasm, the native kernels replace the library's and serve its fused kernels too",
+  async (kernels) => {
+    for (const k of [
+      "Conv2DBackpropFilter",
+      "MaxPoolGrad",
+      "BatchMatMul",
+      "Sum",
+      "Tile",
+      "FusedBatchNorm",
+      ADAM,
+      DROPOUT,
+    ]) {
+      assert.ok(kernels.includes(k), `${k} not in ${kernels.join(",")}`);
+    }
+    tf.tidy(() => {
+      onednnCallCounts(true);
+      tf.sum(
+        tf.conv2d(tf.ones([1, 5, 5, 2]) as tf.Tensor4D, tf.ones([3, 3, 2, 4]) as tf.Tensor4D, 1, "same"),
+      ).dataSync();
+      assert.equal(onednnCallCounts(true).Conv2D?.native, 1);
+    });
+  },
+);
 
-nativeTest("installOnednn({ gradients: false }) puts tfjs's Mean and Sum gradients back after initWasm; uninstall restores the library's", async () => {
-  const registered = () => ["Mean", "Sum"].map((name) => tf.getGradient(name));
-  const library = registered();
-  assert.ok(library.every((g, i) => g !== undefined && g !== TFJS_GRADIENTS[i]), "initWasm installs the broadcasting gradients");
-  try {
-    assert.deepEqual(installOnednn({ gradients: false })?.gradients, []);
-    assert.ok(registered().every((g, i) => g === TFJS_GRADIENTS[i]), "tfjs's own gradients are back");
-    assert.deepEqual(installOnednn()?.gradients, ["Mean", "Sum"]);
-    assert.ok(registered().every((g, i) => g === library[i]), "one broadcasting gradient module, shared with initWasm");
-    installOnednn({ gradients: false });
-    uninstallOnednn();
-    assert.ok(registered().every((g, i) => g === library[i]), "uninstall restores what initWasm had registered");
-  } finally {
-    installOnednn();
-  }
-});
+nativeTest(
+  "installOnednn({ gradients: false }) puts tfjs's Mean and Sum gradients back after initWasm; uninstall restores the library's",
+  async () => {
+    const registered = () => ["Mean", "Sum"].map((name) => tf.getGradient(name));
+    const library = registered();
+    assert.ok(
+      library.every((g, i) => g !== undefined && g !== TFJS_GRADIENTS[i]),
+      "initWasm installs the broadcasting gradients",
+    );
+    try {
+      assert.deepEqual(installOnednn({ gradients: false })?.gradients, []);
+      assert.ok(
+        registered().every((g, i) => g === TFJS_GRADIENTS[i]),
+        "tfjs's own gradients are back",
+      );
+      assert.deepEqual(installOnednn()?.gradients, ["Mean", "Sum"]);
+      assert.ok(
+        registered().every((g, i) => g === library[i]),
+        "one broadcasting gradient module, shared with initWasm",
+      );
+      installOnednn({ gradients: false });
+      uninstallOnednn();
+      assert.ok(
+        registered().every((g, i) => g === library[i]),
+        "uninstall restores what initWasm had registered",
+      );
+    } finally {
+      installOnednn();
+    }
+  },
+);
 
 nativeTest("native AdamUpdateWasm gives the library kernel's values bit for bit", async () => {
   for (const n of [7, 100003]) {
@@ -108,8 +116,14 @@ nativeTest("native AdamUpdateWasm gives the library kernel's values bit for bit"
 });
 
 nativeTest("native DropoutMultiplierWasm draws the library kernel's mask bit for bit", async () => {
-  for (const [shape, rate, seed] of [[[3, 1001], 0.4, 12345], [[7], 0.25, 0], [[100, 1024], 0.5, 4294967295]] as [number[], number, number][]) {
-    const [native, library] = nativeAndLibrary(() => [tf.engine().runKernel(DROPOUT, {}, { shape, rate, seed } as unknown as tf.NamedAttrMap) as tf.Tensor]);
+  for (const [shape, rate, seed] of [
+    [[3, 1001], 0.4, 12345],
+    [[7], 0.25, 0],
+    [[100, 1024], 0.5, 4294967295],
+  ] as [number[], number, number][]) {
+    const [native, library] = nativeAndLibrary(() => [
+      tf.engine().runKernel(DROPOUT, {}, { shape, rate, seed } as unknown as tf.NamedAttrMap) as tf.Tensor,
+    ]);
     assert.deepEqual(Array.from(native[0]), Array.from(library[0]), `${shape} ${rate} ${seed}`);
     if (native[0].length >= 1000) {
       const kept = native[0].filter((v) => v !== 0).length / native[0].length;
@@ -122,10 +136,20 @@ nativeTest("Adam training on initWasm + onednn follows cpu", async () => {
   const make = () => {
     const model = tf.sequential({
       layers: [
-        tf.layers.conv2d({ inputShape: [10, 10, 1], filters: 6, kernelSize: 3, activation: "relu", kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+        tf.layers.conv2d({
+          inputShape: [10, 10, 1],
+          filters: 6,
+          kernelSize: 3,
+          activation: "relu",
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+        }),
         tf.layers.maxPooling2d({ poolSize: 2 }),
         tf.layers.flatten(),
-        tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+        tf.layers.dense({
+          units: 10,
+          activation: "softmax",
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+        }),
       ],
     });
     model.compile({ optimizer: tf.train.adam(1e-2), loss: "categoricalCrossentropy" });
@@ -150,31 +174,57 @@ nativeTest("Adam training on initWasm + onednn follows cpu", async () => {
   wasm.forEach((l, i) => assert.ok(Math.abs(l - cpu[i]) < 1e-4 * Math.max(1, cpu[i]), `step ${i}: ${l} vs ${cpu[i]}`));
 });
 
-nativeTest("with the native kernel, Adam fuses variables of every size (a 90,000-weight kernel too) and still follows cpu", async () => {
-  const steps = 3;
-  const run = async (backend: string) => {
-    await tf.setBackend(backend);
-    const model = tf.sequential({
-      layers: [
-        tf.layers.dense({ inputShape: [300], units: 300, activation: "relu", kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
-        tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }),
-      ],
-    });
-    model.compile({ optimizer: tf.train.adam(1e-3), loss: "categoricalCrossentropy" });
-    const x = tf.tensor2d(data(16 * 300, 7), [16, 300]);
-    const y = tf.oneHot(tf.tensor1d([...Array(16).keys()].map((i) => i % 10), "int32"), 10).toFloat();
-    const losses: number[] = [];
-    for (let i = 0; i < steps; i++) losses.push(Number(await model.trainOnBatch(x, y)));
-    const weights = Array.from(await model.layers[0].getWeights()[0].data());
-    tf.dispose([x, y]);
-    model.dispose();
-    return { losses, weights };
-  };
-  const cpu = await run("cpu");
-  onednnCallCounts(true);
-  const wasm = await run("wasm");
-  assert.equal(onednnCallCounts(true)[ADAM]?.native, 4 * steps, "all four variables, the 90,000-weight kernel included, took the fused kernel each step");
-  wasm.losses.forEach((l, i) => assert.ok(Math.abs(l - cpu.losses[i]) < 1e-4 * Math.max(1, cpu.losses[i]), `step ${i}: ${l} vs ${cpu.losses[i]}`));
-  const worst = Math.max(...wasm.weights.map((w, i) => Math.abs(w - cpu.weights[i])));
-  assert.ok(worst < 1e-5, `weights after ${steps} steps differ by up to ${worst}`);
-});
+nativeTest(
+  "with the native kernel, Adam fuses variables of every size (a 90,000-weight kernel too) and still follows cpu",
+  async () => {
+    const steps = 3;
+    const run = async (backend: string) => {
+      await tf.setBackend(backend);
+      const model = tf.sequential({
+        layers: [
+          tf.layers.dense({
+            inputShape: [300],
+            units: 300,
+            activation: "relu",
+            kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
+          }),
+          tf.layers.dense({
+            units: 10,
+            activation: "softmax",
+            kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }),
+          }),
+        ],
+      });
+      model.compile({ optimizer: tf.train.adam(1e-3), loss: "categoricalCrossentropy" });
+      const x = tf.tensor2d(data(16 * 300, 7), [16, 300]);
+      const y = tf
+        .oneHot(
+          tf.tensor1d(
+            [...Array(16).keys()].map((i) => i % 10),
+            "int32",
+          ),
+          10,
+        )
+        .toFloat();
+      const losses: number[] = [];
+      for (let i = 0; i < steps; i++) losses.push(Number(await model.trainOnBatch(x, y)));
+      const weights = Array.from(await model.layers[0].getWeights()[0].data());
+      tf.dispose([x, y]);
+      model.dispose();
+      return { losses, weights };
+    };
+    const cpu = await run("cpu");
+    onednnCallCounts(true);
+    const wasm = await run("wasm");
+    assert.equal(
+      onednnCallCounts(true)[ADAM]?.native,
+      4 * steps,
+      "all four variables, the 90,000-weight kernel included, took the fused kernel each step",
+    );
+    wasm.losses.forEach((l, i) =>
+      assert.ok(Math.abs(l - cpu.losses[i]) < 1e-4 * Math.max(1, cpu.losses[i]), `step ${i}: ${l} vs ${cpu.losses[i]}`),
+    );
+    const worst = Math.max(...wasm.weights.map((w, i) => Math.abs(w - cpu.weights[i])));
+    assert.ok(worst < 1e-5, `weights after ${steps} steps differ by up to ${worst}`);
+  },
+);

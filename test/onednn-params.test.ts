@@ -12,7 +12,17 @@ import "@tensorflow/tfjs-backend-wasm";
 import { loadAddon, params } from "../lib/backend/onednn/addon";
 import { installOnednn, onednnUnavailableReason } from "../lib/backend/onednn";
 import { callNative } from "../lib/backend/onednn/context";
-import { BINARY_OP, KernelName, LAYOUTS, PARAM_BLOCK_SLOTS, PLACED, REDUCE_OP, slotName, UNARY_OP, writeParams } from "../lib/backend/onednn/params";
+import {
+  BINARY_OP,
+  KernelName,
+  LAYOUTS,
+  PARAM_BLOCK_SLOTS,
+  PLACED,
+  REDUCE_OP,
+  slotName,
+  UNARY_OP,
+  writeParams,
+} from "../lib/backend/onednn/params";
 import { PARAMS_HEADER_PATH, paramsHeader } from "../lib/backend/onednn/params-header";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -54,7 +64,8 @@ test("every layout fits the block, slots are numbered from 1 without gaps, and n
 test("the op tables are keyed by tfjs's own kernel names, with distinct codes", () => {
   for (const table of [BINARY_OP, UNARY_OP, REDUCE_OP]) {
     const names = Object.keys(table).filter((name) => name !== "BoolToFloat");
-    for (const name of names) assert.equal((tf as unknown as Record<string, unknown>)[name], name, `${name} is not a tfjs kernel name`);
+    for (const name of names)
+      assert.equal((tf as unknown as Record<string, unknown>)[name], name, `${name} is not a tfjs kernel name`);
     assert.equal(new Set(Object.values(table)).size, Object.keys(table).length, "codes repeat");
   }
 });
@@ -68,7 +79,11 @@ test("writeParams clears the kernel's slots: slot 0 holds the count, unwritten s
   assert.deepEqual(Array.from(block.slice(11, 13)), [2, 1]);
   assert.ok(block.slice(13, 17).every(Number.isNaN), "the unused reps slots are cleared");
   assert.equal(block[17], 7, "slots past the layout are no kernel's business");
-  assert.throws(() => writeParams(block, "tile", { x: 0, out: 0, elementBytes: 4, rank: 7, shape: [1, 1, 1, 1, 1, 1, 1], reps: [] }), /shape has 7 values, the layout has 6 slots/);
+  assert.throws(
+    () =>
+      writeParams(block, "tile", { x: 0, out: 0, elementBytes: 4, rank: 7, shape: [1, 1, 1, 1, 1, 1, 1], reps: [] }),
+    /shape has 7 values, the layout has 6 slots/,
+  );
 });
 
 /** The addon, initialised, or undefined when it is not built here. */

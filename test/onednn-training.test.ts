@@ -7,18 +7,16 @@ import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { onednnCallCounts } from "../lib/backend/onednn";
-import { assertStepsLeakNothing, nativeTest } from "./onednn-helpers";
 import { createPreset, presetInfo } from "../lib/models";
+import { lcgFloats } from "./helpers";
+import { assertStepsLeakNothing, nativeTest } from "./onednn-helpers";
 
 /** Deterministic data in [0, 1) and one-hot labels, identical on every backend. */
 function batch(shape: number[], seed: number): { x: tf.Tensor; y: tf.Tensor } {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const values = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    values[i] = s / 4294967296;
-  }
+  const values = lcgFloats(
+    shape.reduce((a, b) => a * b, 1),
+    seed,
+  );
   const labels = Array.from({ length: shape[0] }, (_, i) => (i * 7 + seed) % 10);
   return { x: tf.tensor(values, shape), y: tf.oneHot(tf.tensor1d(labels, "int32"), 10).toFloat() };
 }
@@ -52,11 +50,24 @@ function smallConvNet(): tf.LayersModel {
   const init = (seed: number) => tf.initializers.glorotUniform({ seed });
   const model = tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [12, 12, 1], filters: 8, kernelSize: 3, padding: "same", kernelInitializer: init(1) }),
+      tf.layers.conv2d({
+        inputShape: [12, 12, 1],
+        filters: 8,
+        kernelSize: 3,
+        padding: "same",
+        kernelInitializer: init(1),
+      }),
       tf.layers.batchNormalization({ axis: -1 }),
       tf.layers.reLU(),
       tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 16, kernelSize: 3, strides: 2, padding: "valid", activation: "relu", kernelInitializer: init(2) }),
+      tf.layers.conv2d({
+        filters: 16,
+        kernelSize: 3,
+        strides: 2,
+        padding: "valid",
+        activation: "relu",
+        kernelInitializer: init(2),
+      }),
       tf.layers.dropout({ rate: 0.25, seed: 3 }),
       tf.layers.flatten(),
       tf.layers.dense({ units: 32, activation: "relu", kernelInitializer: init(4) }),
@@ -75,14 +86,22 @@ interface StepResult {
 }
 
 /** Gradients of the training loss at the initial weights, then `steps` Adam steps (losses and final weights). */
-async function trainOn(backend: "cpu" | "wasm", make: () => tf.LayersModel, shape: number[], steps: number): Promise<StepResult> {
+async function trainOn(
+  backend: "cpu" | "wasm",
+  make: () => tf.LayersModel,
+  shape: number[],
+  steps: number,
+): Promise<StepResult> {
   await tf.setBackend(backend);
   const model = make();
   const { x, y } = batch(shape, 11);
-  const { grads } = tf.variableGrads(() => {
-    const p = model.apply(x, { training: true }) as tf.Tensor;
-    return tf.mean(tf.metrics.categoricalCrossentropy(y, p)) as tf.Scalar;
-  }, model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val));
+  const { grads } = tf.variableGrads(
+    () => {
+      const p = model.apply(x, { training: true }) as tf.Tensor;
+      return tf.mean(tf.metrics.categoricalCrossentropy(y, p)) as tf.Scalar;
+    },
+    model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val),
+  );
   const gradValues = Object.values(grads).map((g) => Float32Array.from(g.dataSync() as Float32Array));
   tf.dispose(Object.values(grads));
   const losses: number[] = [];
@@ -101,11 +120,24 @@ nativeTest("a small conv net with BatchNorm, dropout and dense layers trains as 
   onednnCallCounts(true);
   const wasm = await trainOn("wasm", smallConvNet, [8, 12, 12, 1], 3);
   const counts = onednnCallCounts(true);
-  for (const k of ["Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter", "MaxPoolGrad", "FusedBatchNorm", "Multiply", "Sum"]) {
+  for (const k of [
+    "Conv2D",
+    "Conv2DBackpropInput",
+    "Conv2DBackpropFilter",
+    "MaxPoolGrad",
+    "FusedBatchNorm",
+    "Multiply",
+    "Sum",
+  ]) {
     assert.ok((counts[k]?.native ?? 0) > 0, `${k} ran natively during training`);
   }
   assertGradientsClose(wasm.grads, cpu.grads, 1e-4, "small conv net");
-  wasm.losses.forEach((l, i) => assert.ok(Math.abs(l - cpu.losses[i]) < 1e-4 * Math.max(1, Math.abs(cpu.losses[i])), `loss ${i}: ${l} vs ${cpu.losses[i]}`));
+  wasm.losses.forEach((l, i) =>
+    assert.ok(
+      Math.abs(l - cpu.losses[i]) < 1e-4 * Math.max(1, Math.abs(cpu.losses[i])),
+      `loss ${i}: ${l} vs ${cpu.losses[i]}`,
+    ),
+  );
   assert.ok(cpu.losses[2] < cpu.losses[0], "the loss goes down (the comparison is not between two broken runs)");
   // Adam moves each weight by about the learning rate whatever the gradient's size, so a gradient
   // that is ~0 on both backends may step either way: allow two steps' worth (2e-3) per weight.
@@ -124,7 +156,10 @@ nativeTest("every preset's loss gradient matches cpu (batch 4)", async () => {
     const cpu = await trainOn("cpu", make, shape, 1);
     const wasm = await trainOn("wasm", make, shape, 1);
     assertGradientsClose(wasm.grads, cpu.grads, 2e-4, name);
-    assert.ok(Math.abs(wasm.losses[0] - cpu.losses[0]) < 1e-4 * Math.max(1, cpu.losses[0]), `${name} loss ${wasm.losses[0]} vs ${cpu.losses[0]}`);
+    assert.ok(
+      Math.abs(wasm.losses[0] - cpu.losses[0]) < 1e-4 * Math.max(1, cpu.losses[0]),
+      `${name} loss ${wasm.losses[0]} vs ${cpu.losses[0]}`,
+    );
   }
 });
 

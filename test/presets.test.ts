@@ -49,7 +49,9 @@ test("options change the architecture where the walkthroughs vary it", () => {
   assert.equal(presetInfo("cnn-deep", { convBlocks: 2 }).params, 832 + 51264 + 3136 * 1024 + 1024 + 10250);
   const dropouts = (options: object) => {
     const model = createPreset("cnn-deep", { ...options, compile: false });
-    const rates = model.layers.filter((l) => l.getClassName() === "Dropout").map((l) => (l.getConfig() as { rate: number }).rate);
+    const rates = model.layers
+      .filter((l) => l.getClassName() === "Dropout")
+      .map((l) => (l.getConfig() as { rate: number }).rate);
     model.dispose();
     return rates;
   };
@@ -98,10 +100,20 @@ test("the same seed gives the same initial weights; another seed does not", () =
 });
 
 test("unknown presets, options and values are rejected with the valid choices", () => {
-  assert.throws(() => createPreset("resnet"), (e: unknown) => e instanceof UserError && /Unknown preset "resnet". Choose one of: mlp, mlp-deep/.test((e as Error).message));
-  assert.throws(() => createPreset("mlp", { dropuot: true } as never), /Unknown preset option\(s\) dropuot. Valid options: seed/);
+  assert.throws(
+    () => createPreset("resnet"),
+    (e: unknown) =>
+      e instanceof UserError && /Unknown preset "resnet". Choose one of: mlp, mlp-deep/.test((e as Error).message),
+  );
+  assert.throws(
+    () => createPreset("mlp", { dropuot: true } as never),
+    /Unknown preset option\(s\) dropuot. Valid options: seed/,
+  );
   assert.throws(() => createPreset("mlp", { optimizer: "adagrad" as never }), /Unknown optimizer "adagrad"/);
-  assert.throws(() => createPreset("vgg11", { widthDivisor: 3 }), /widthDivisor must be a whole number that divides 64/);
+  assert.throws(
+    () => createPreset("vgg11", { widthDivisor: 3 }),
+    /widthDivisor must be a whole number that divides 64/,
+  );
   assert.throws(() => createPreset("mlp", { learningRate: -1 }), /learningRate must be positive/);
   assert.throws(() => createPreset("cnn-deep", { convBlocks: 4 }), /convBlocks must be 2 or 3, got 4/);
 });

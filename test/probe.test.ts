@@ -11,18 +11,33 @@ before(useCpu);
 /** 784 → 16 → 8 → 10 ReLU chain with named layers and a fixed seed. */
 function smallMlp(seed = 1, biasOfFirstLayer = 0): tf.Sequential {
   const init = (k: number) => tf.initializers.glorotUniform({ seed: seed * 10 + k });
-  return tf.sequential({ layers: [
-    tf.layers.dense({ name: "wide", units: 16, activation: "relu", inputShape: [784], kernelInitializer: init(1), biasInitializer: tf.initializers.constant({ value: biasOfFirstLayer }) }),
-    tf.layers.dense({ name: "narrow", units: 8, activation: "relu", kernelInitializer: init(2) }),
-    tf.layers.dense({ name: "classes", units: 10, activation: "softmax", kernelInitializer: init(3) }),
-  ] });
+  return tf.sequential({
+    layers: [
+      tf.layers.dense({
+        name: "wide",
+        units: 16,
+        activation: "relu",
+        inputShape: [784],
+        kernelInitializer: init(1),
+        biasInitializer: tf.initializers.constant({ value: biasOfFirstLayer }),
+      }),
+      tf.layers.dense({ name: "narrow", units: 8, activation: "relu", kernelInitializer: init(2) }),
+      tf.layers.dense({ name: "classes", units: 10, activation: "softmax", kernelInitializer: init(3) }),
+    ],
+  });
 }
 
 test("deadUnits names each hidden layer and counts units that never fire", () => {
   const set = syntheticSet(50);
   const alive = smallMlp();
   const measured = deadUnits(alive, set, 255);
-  assert.deepEqual(measured.map((d) => [d.layer, d.units]), [["wide", 16], ["narrow", 8]]);
+  assert.deepEqual(
+    measured.map((d) => [d.layer, d.units]),
+    [
+      ["wide", 16],
+      ["narrow", 8],
+    ],
+  );
   assert.ok(measured[0].dead < 0.5, `a fresh layer is mostly alive, got ${measured[0].dead}`);
   // A large negative bias and tiny inputs: every unit of the first layer is below zero for every image.
   const killed = smallMlp(1, -10);
@@ -36,7 +51,10 @@ test("deadUnits names each hidden layer and counts units that never fire", () =>
 
 test("one RMSprop step moves every weight with a gradient by about lr/√0.1 with Keras' formula, less with tfjs's; Adam by lr", async () => {
   const set = syntheticSet(32);
-  const xs = tf.tensor2d(Float32Array.from(set.images, (v) => v / 255), [32, 784]);
+  const xs = tf.tensor2d(
+    Float32Array.from(set.images, (v) => v / 255),
+    [32, 784],
+  );
   const ys = tf.tensor1d(Float32Array.from(set.labels));
   const stepOf = async (optimizer: tf.Optimizer) => {
     const model = smallMlp(3);
@@ -53,7 +71,10 @@ test("one RMSprop step moves every weight with a gradient by about lr/√0.1 wit
   assert.ok(keras.moved > 0 && keras.moved <= keras.weights);
   assert.ok(Math.abs(keras.medianStepOverLr - 1 / Math.sqrt(0.1)) < 0.01, `Keras RMSprop: ${keras.medianStepOverLr}`);
   assert.ok(Math.abs(adam.medianStepOverLr - 1) < 0.01, `Adam: ${adam.medianStepOverLr}`);
-  assert.ok(tfjs.medianStepOverLr < keras.medianStepOverLr, `tfjs ${tfjs.medianStepOverLr} vs Keras ${keras.medianStepOverLr}`);
+  assert.ok(
+    tfjs.medianStepOverLr < keras.medianStepOverLr,
+    `tfjs ${tfjs.medianStepOverLr} vs Keras ${keras.medianStepOverLr}`,
+  );
   tf.dispose([xs, ys]);
 });
 
@@ -82,7 +103,10 @@ test("probeRun records one loss per batch, a late loss and dead units, without l
   assert.equal(run.curve.length, 6);
   assert.ok(run.curve.every(Number.isFinite));
   assert.equal(run.lateLoss, run.curve[5]);
-  assert.deepEqual(run.dead.map((d) => d.layer), ["wide", "narrow"]);
+  assert.deepEqual(
+    run.dead.map((d) => d.layer),
+    ["wide", "narrow"],
+  );
   // The first run creates Adam's slot variables; a second run on the same model must not add any tensor.
   const afterFirst = tf.memory().numTensors;
   await probeRun(model, set, options);

@@ -2,21 +2,43 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { test } from "node:test";
-import { clearResults, readResults, ResultRecord, resultOf, resultsDir, saveResult } from "../lib/train/result";
+import { clearResults, readResults, ResultRecord, resultsDir, saveResult } from "../lib/metrics/results";
+import { resultOf } from "../lib/train/result";
 import { TrainResult } from "../lib/train/train";
 import { UserError } from "../lib/util/errors";
 import { tempDir } from "./helpers";
 
-function record(lesson: string, model: string, test_accuracy: number, profile: "full" | "smoke" = "full"): ResultRecord {
+function record(
+  lesson: string,
+  model: string,
+  test_accuracy: number,
+  profile: "full" | "smoke" = "full",
+): ResultRecord {
   return {
-    lesson, model, params: 10, epochs: 1, batch: 32, train_images: 100, train_accuracy: 0.5, test_accuracy,
-    seconds: 1.23, img_per_s: 81.3, backend: "cpu", profile,
+    lesson,
+    model,
+    params: 10,
+    epochs: 1,
+    batch: 32,
+    train_images: 100,
+    train_accuracy: 0.5,
+    test_accuracy,
+    seconds: 1.23,
+    img_per_s: 81.3,
+    backend: "cpu",
+    profile,
   };
 }
 
 test("resultOf takes the counts, the last epoch's accuracy and the timing from the training result", () => {
   const fit: TrainResult = {
-    history: { loss: [1, 0.5], acc: [0.6, 0.8] }, epochs: 2, batchSize: 32, samples: 54000, seconds: 10, imgPerSecond: 10800, backend: "wasm",
+    history: { loss: [1, 0.5], acc: [0.6, 0.8] },
+    epochs: 2,
+    batchSize: 32,
+    samples: 54000,
+    seconds: 10,
+    imgPerSecond: 10800,
+    backend: "wasm",
   };
   const r = resultOf({ lesson: "01-x", model: "mlp" }, 101770, fit, { accuracy: 0.88 });
   assert.deepEqual(
@@ -32,10 +54,22 @@ test("saved records read back in lesson order, a re-run replaces its record, pro
   saveResult(record("03-cnn", "cnn-simple", 0.91), root);
   saveResult(record("01-basic", "mlp", 0.5, "smoke"), root);
   const full = readResults("full", { root });
-  assert.deepEqual(full.map((r) => [r.lesson, r.test_accuracy]), [["01-basic", 0.88], ["03-cnn", 0.91]]);
-  assert.deepEqual(readResults("smoke", { root }).map((r) => r.test_accuracy), [0.5]);
+  assert.deepEqual(
+    full.map((r) => [r.lesson, r.test_accuracy]),
+    [
+      ["01-basic", 0.88],
+      ["03-cnn", 0.91],
+    ],
+  );
+  assert.deepEqual(
+    readResults("smoke", { root }).map((r) => r.test_accuracy),
+    [0.5],
+  );
   assert.equal(full[1].seconds, 1.2, "records are saved rounded");
-  assert.deepEqual(fs.readdirSync(resultsDir("full", root)).filter((f) => f.endsWith(".tmp")), []);
+  assert.deepEqual(
+    fs.readdirSync(resultsDir("full", root)).filter((f) => f.endsWith(".tmp")),
+    [],
+  );
 });
 
 test("model names with slashes, spaces and brackets make safe file names", () => {
@@ -48,10 +82,15 @@ test("model names with slashes, spaces and brackets make safe file names", () =>
 test("missing lessons and broken files are named, with what to do", () => {
   const root = tempDir();
   saveResult(record("01-basic", "mlp", 0.88), root);
-  assert.throws(() => readResults("full", { root, lessons: ["01-basic", "03-cnn", "04-deep"] }),
-    (e: Error) => e instanceof UserError && /03-cnn, 04-deep/.test(e.message) && /run them/.test(e.message));
+  assert.throws(
+    () => readResults("full", { root, lessons: ["01-basic", "03-cnn", "04-deep"] }),
+    (e: Error) => e instanceof UserError && /03-cnn, 04-deep/.test(e.message) && /run them/.test(e.message),
+  );
   fs.writeFileSync(path.join(resultsDir("full", root), "05-vgg--x.json"), "{ not json");
-  assert.throws(() => readResults("full", { root }), (e: Error) => e instanceof UserError && /05-vgg--x\.json/.test(e.message) && /re-run/.test(e.message));
+  assert.throws(
+    () => readResults("full", { root }),
+    (e: Error) => e instanceof UserError && /05-vgg--x\.json/.test(e.message) && /re-run/.test(e.message),
+  );
 });
 
 test("clearing a lesson's records removes only that lesson's, in that profile", () => {
@@ -61,7 +100,10 @@ test("clearing a lesson's records removes only that lesson's, in that profile", 
   saveResult(record("02-keras-extra", "mlp", 0.86), root);
   saveResult(record("02-keras", "mlp", 0.5, "smoke"), root);
   assert.equal(clearResults("full", "02-keras", root), 2);
-  assert.deepEqual(readResults("full", { root }).map((r) => r.lesson), ["02-keras-extra"]);
+  assert.deepEqual(
+    readResults("full", { root }).map((r) => r.lesson),
+    ["02-keras-extra"],
+  );
   assert.equal(readResults("smoke", { root }).length, 1);
   assert.equal(clearResults("full", "03-missing", tempDir()), 0);
 });

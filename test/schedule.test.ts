@@ -70,7 +70,9 @@ test("the scheduler leaks no tensors", async () => {
   const scheduler = learningRateScheduler(model, warmupCosineSchedule({ peak: 0.01, totalSteps: 12 }));
   const counts: number[] = [];
   await train(model, syntheticSet(40), {
-    epochs: 3, batchSize: 10, board: false,
+    epochs: 3,
+    batchSize: 10,
+    board: false,
     callbacks: [scheduler.callback, { onEpochEnd: async () => void counts.push(tf.memory().numTensors) }],
   });
   assert.equal(counts[2], counts[0], `tensors per epoch: ${counts}`);

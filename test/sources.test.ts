@@ -23,7 +23,12 @@ test("FASHION_MNIST_DIR wins over data/ and Debian's folder", async () => {
   fakeDataset(path.join(root, "env"));
   fakeDataset(path.join(root, "data"));
   fakeDataset(path.join(root, "debian"));
-  const source = await locateDataset({ envDir: path.join(root, "env"), cacheDir: path.join(root, "data"), debianDir: path.join(root, "debian"), download: false });
+  const source = await locateDataset({
+    envDir: path.join(root, "env"),
+    cacheDir: path.join(root, "data"),
+    debianDir: path.join(root, "debian"),
+    download: false,
+  });
   assert.equal(source.kind, "env");
   assert.equal(source.dir, path.join(root, "env"));
 });
@@ -31,10 +36,20 @@ test("FASHION_MNIST_DIR wins over data/ and Debian's folder", async () => {
 test("data/ comes before Debian's folder, which comes before downloading", async () => {
   const root = tempDir();
   fakeDataset(path.join(root, "debian"));
-  const fromDebian = await locateDataset({ envDir: "", cacheDir: path.join(root, "data"), debianDir: path.join(root, "debian"), download: false });
+  const fromDebian = await locateDataset({
+    envDir: "",
+    cacheDir: path.join(root, "data"),
+    debianDir: path.join(root, "debian"),
+    download: false,
+  });
   assert.equal(fromDebian.kind, "debian");
   fakeDataset(path.join(root, "data"));
-  const fromData = await locateDataset({ envDir: "", cacheDir: path.join(root, "data"), debianDir: path.join(root, "debian"), download: false });
+  const fromData = await locateDataset({
+    envDir: "",
+    cacheDir: path.join(root, "data"),
+    debianDir: path.join(root, "debian"),
+    download: false,
+  });
   assert.equal(fromData.kind, "data");
 });
 
@@ -42,7 +57,10 @@ test("a FASHION_MNIST_DIR without the files is an error, not a silent fallback",
   const root = tempDir();
   await assert.rejects(locateDataset({ envDir: path.join(root, "nothing-here") }), (error: unknown) => {
     assert.ok(error instanceof UserError);
-    assert.match((error as Error).message, /FASHION_MNIST_DIR is set to .*nothing-here.*Fix the path or unset the variable/);
+    assert.match(
+      (error as Error).message,
+      /FASHION_MNIST_DIR is set to .*nothing-here.*Fix the path or unset the variable/,
+    );
     return true;
   });
 });
@@ -63,7 +81,12 @@ test("nothing found offline: one message listing where it looked and how to fix 
     throw new Error(`getaddrinfo ENOTFOUND ${new URL(url).host}`);
   };
   await assert.rejects(
-    locateDataset({ envDir: "", cacheDir: path.join(root, "data"), debianDir: path.join(root, "debian"), fetchBytes: failingFetch }),
+    locateDataset({
+      envDir: "",
+      cacheDir: path.join(root, "data"),
+      debianDir: path.join(root, "debian"),
+      fetchBytes: failingFetch,
+    }),
     (error: unknown) => {
       const message = (error as Error).message;
       assert.ok(error instanceof UserError);
@@ -88,19 +111,31 @@ test("a download with the wrong checksum is refused and leaves no file behind", 
   assert.deepEqual(left, []);
 });
 
-test("a verified download lands in data/ under the official names", { skip: !findFilesIn(DEBIAN_DIR) && "needs Debian's dataset-fashion-mnist to serve as the 'network'" }, async () => {
-  const root = tempDir();
-  const cacheDir = path.join(root, "data");
-  const requested: string[] = [];
-  const fromDebian = async (url: string) => {
-    requested.push(url);
-    return fs.readFileSync(path.join(DEBIAN_DIR, path.basename(url)));
-  };
-  const source = await locateDataset({ envDir: "", cacheDir, debianDir: path.join(root, "none"), fetchBytes: fromDebian });
-  assert.equal(source.kind, "download");
-  assert.ok(requested.every((url) => url.startsWith("https://")));
-  for (const file of Object.values(DATASET_FILES)) {
-    assert.equal(sha256(fs.readFileSync(path.join(cacheDir, file.name))), file.sha256);
-  }
-  assert.deepEqual(fs.readdirSync(cacheDir).filter((f) => f.endsWith(".tmp")), []);
-});
+test(
+  "a verified download lands in data/ under the official names",
+  { skip: !findFilesIn(DEBIAN_DIR) && "needs Debian's dataset-fashion-mnist to serve as the 'network'" },
+  async () => {
+    const root = tempDir();
+    const cacheDir = path.join(root, "data");
+    const requested: string[] = [];
+    const fromDebian = async (url: string) => {
+      requested.push(url);
+      return fs.readFileSync(path.join(DEBIAN_DIR, path.basename(url)));
+    };
+    const source = await locateDataset({
+      envDir: "",
+      cacheDir,
+      debianDir: path.join(root, "none"),
+      fetchBytes: fromDebian,
+    });
+    assert.equal(source.kind, "download");
+    assert.ok(requested.every((url) => url.startsWith("https://")));
+    for (const file of Object.values(DATASET_FILES)) {
+      assert.equal(sha256(fs.readFileSync(path.join(cacheDir, file.name))), file.sha256);
+    }
+    assert.deepEqual(
+      fs.readdirSync(cacheDir).filter((f) => f.endsWith(".tmp")),
+      [],
+    );
+  },
+);

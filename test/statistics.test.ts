@@ -8,7 +8,10 @@ test("pixelStatistics counts every value and gives mean, spread and background s
   const stats = pixelStatistics(Uint8Array.from([0, 0, 255, 255]));
   assert.equal(stats.histogram[0], 2);
   assert.equal(stats.histogram[255], 2);
-  assert.equal(stats.histogram.reduce((a, b) => a + b, 0), 4);
+  assert.equal(
+    stats.histogram.reduce((a, b) => a + b, 0),
+    4,
+  );
   assert.equal(stats.mean, 127.5);
   assert.equal(stats.std, 127.5);
   assert.equal(stats.background, 0.5);

@@ -16,19 +16,31 @@ test("training by steps stops after exactly that many batches, part-way through 
   const model = createPreset("mlp", { seed: 1 });
   const sizes: number[] = [];
   // 100 images in batches of 30 make 4 batches a pass (30, 30, 30, 10): 6 steps are one pass and 2 batches
-  const fit = await trainSteps(model, set, { steps: 6, batchSize: 30, seed: 1, board: false, callbacks: [{ onBatchEnd: async (_b, logs) => void sizes.push(logs!.size) }] });
+  const fit = await trainSteps(model, set, {
+    steps: 6,
+    batchSize: 30,
+    seed: 1,
+    board: false,
+    callbacks: [{ onBatchEnd: async (_b, logs) => void sizes.push(logs!.size) }],
+  });
   assert.deepEqual(sizes, [30, 30, 30, 10, 30, 30]);
   assert.equal(fit.steps, 6);
   assert.equal(fit.epochs, 1.5);
   assert.equal(fit.history.loss.length, 2, "the part-way pass still reports its mean loss");
-  assert.ok(Math.abs(fit.imgPerSecond * fit.seconds - 160) < 1e-6, `speed counts 160 images: ${fit.imgPerSecond * fit.seconds}`);
+  assert.ok(
+    Math.abs(fit.imgPerSecond * fit.seconds - 160) < 1e-6,
+    `speed counts 160 images: ${fit.imgPerSecond * fit.seconds}`,
+  );
   model.dispose();
 });
 
 test("training by steps rejects a step count that is not a positive whole number", async () => {
   const model = createPreset("mlp", { seed: 1 });
   for (const steps of [0, 2.5, -1]) {
-    await assert.rejects(trainSteps(model, syntheticSet(10), { steps }), (e: unknown) => e instanceof UserError && /steps must be a positive whole number/.test((e as Error).message));
+    await assert.rejects(
+      trainSteps(model, syntheticSet(10), { steps }),
+      (e: unknown) => e instanceof UserError && /steps must be a positive whole number/.test((e as Error).message),
+    );
   }
   model.dispose();
 });
@@ -37,11 +49,20 @@ test("two goes of training join into one record: epochs, time and images add up"
   const set = syntheticSet(100);
   const model = createPreset("mlp", { seed: 2 });
   const first = await trainSteps(model, set, { steps: 5, batchSize: 20, board: false });
-  const second = await train(model, set, { epochs: 2, batchSize: 20, seed: 1, board: false, validationData: syntheticSet(20, 3) });
+  const second = await train(model, set, {
+    epochs: 2,
+    batchSize: 20,
+    seed: 1,
+    board: false,
+    validationData: syntheticSet(20, 3),
+  });
   const joined = joinFits(first, second);
   assert.equal(joined.epochs, 3);
   assert.equal(joined.seconds, first.seconds + second.seconds);
-  assert.ok(Math.abs(joined.imgPerSecond * joined.seconds - 300) < 1e-6, "100 images in the first go, 200 in the second");
+  assert.ok(
+    Math.abs(joined.imgPerSecond * joined.seconds - 300) < 1e-6,
+    "100 images in the first go, 200 in the second",
+  );
   assert.deepEqual(joined.history.loss, [...first.history.loss, ...second.history.loss]);
   assert.equal(joined.history.val_acc!.length, 3);
   assert.ok(Number.isNaN(joined.history.val_acc![0]) && joined.history.val_acc![2] === second.history.val_acc![1]);

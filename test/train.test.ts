@@ -61,7 +61,10 @@ test("validation metrics come back when asked for", async () => {
   const result = await train(model, set, { epochs: 2, batchSize: 25, validationData: syntheticSet(40, 9) });
   assert.equal(result.history.val_loss?.length, 2);
   assert.equal(result.history.val_acc?.length, 2);
-  await assert.rejects(train(model, set, { epochs: 1, validationSplit: 0.1, validationData: set }), /either validationSplit or validationData/);
+  await assert.rejects(
+    train(model, set, { epochs: 1, validationSplit: 0.1, validationData: set }),
+    /either validationSplit or validationData/,
+  );
   await assert.rejects(train(model, set, { epochs: 1, batchsize: 3 } as never), /Unknown train option\(s\) batchsize/);
   model.dispose();
 });
@@ -71,7 +74,10 @@ test("a NaN loss stops training with a clear error naming the epoch and batch", 
   const model = createPreset("mlp", { seed: 1, learningRate: 1e30, optimizer: "sgd" });
   await assert.rejects(train(model, set, { epochs: 3, batchSize: 10 }), (error: unknown) => {
     assert.ok(error instanceof UserError);
-    assert.match((error as Error).message, /The loss became (NaN|Infinity) at epoch \d+, batch \d+; training stopped. Usual causes: a learning rate too high/);
+    assert.match(
+      (error as Error).message,
+      /The loss became (NaN|Infinity) at epoch \d+, batch \d+; training stopped. Usual causes: a learning rate too high/,
+    );
     return true;
   });
   model.dispose();
@@ -104,14 +110,25 @@ test("save then load gives identical predictions, with the optimizer restored", 
   assert.deepEqual(Array.from(predictProbabilities(loaded, set)), Array.from(predictProbabilities(model, set)));
   assert.ok(loaded.optimizer, "the loaded model is compiled");
   await train(loaded, set, { epochs: 1, batchSize: 10 });
-  await assert.rejects(loadModel("missing", `${dir}-missing`), /No saved model at .*Run the lesson that trains it first/);
+  await assert.rejects(
+    loadModel("missing", `${dir}-missing`),
+    /No saved model at .*Run the lesson that trains it first/,
+  );
   model.dispose();
   loaded.dispose();
 });
 
 test("trainPreset names the record after its label and validates when asked", async () => {
   const data = { train: syntheticSet(60), test: syntheticSet(20, 3) };
-  const { model, result, record } = await trainPreset("mlp", data, { epochs: 1, seed: 1, label: "mlp, sgd", lesson: "t", validationSplit: 0.2, board: false, preset: { optimizer: "sgd" } });
+  const { model, result, record } = await trainPreset("mlp", data, {
+    epochs: 1,
+    seed: 1,
+    label: "mlp, sgd",
+    lesson: "t",
+    validationSplit: 0.2,
+    board: false,
+    preset: { optimizer: "sgd" },
+  });
   assert.equal(record.model, "mlp, sgd");
   assert.equal(record.train_images, 48);
   assert.equal(result.history.val_acc?.length, 1);
@@ -122,12 +139,21 @@ test("trainVariants trains each variant with the same settings and frees every m
   const data = { train: syntheticSet(40), test: syntheticSet(20, 3) };
   const tensors = tf.memory().numTensors;
   const runs = await trainVariants(
-    [{ label: "adam", preset: "mlp" }, { label: "sgd", preset: "mlp", options: { optimizer: "sgd" } }],
+    [
+      { label: "adam", preset: "mlp" },
+      { label: "sgd", preset: "mlp", options: { optimizer: "sgd" } },
+    ],
     data,
     { epochs: 2, seed: 1, lesson: "t", board: false },
   );
-  assert.deepEqual(runs.map((r) => r.label), ["adam", "sgd"]);
-  assert.deepEqual(runs.map((r) => r.record.model), ["adam", "sgd"]);
+  assert.deepEqual(
+    runs.map((r) => r.label),
+    ["adam", "sgd"],
+  );
+  assert.deepEqual(
+    runs.map((r) => r.record.model),
+    ["adam", "sgd"],
+  );
   assert.ok(runs.every((r) => r.result.epochs === 2 && r.result.history.loss.length === 2));
   assert.notDeepEqual(runs[0].result.history.loss, runs[1].result.history.loss);
   assert.equal(tf.memory().numTensors, tensors);

@@ -21,7 +21,11 @@ function convParams(channels: number): number {
 }
 
 test("VGG-11 at full width has torchvision's layers; its parameters follow the layer arithmetic", () => {
-  assert.equal(convParams(3) + (25088 * 4096 + 4096) + (4096 * 4096 + 4096) + (4096 * 1000 + 1000), 132863336, "torchvision's vgg11 count");
+  assert.equal(
+    convParams(3) + (25088 * 4096 + 4096) + (4096 * 4096 + 4096) + (4096 * 1000 + 1000),
+    132863336,
+    "torchvision's vgg11 count",
+  );
   const model = createOriginalVgg11({ inputSize: 64, channels: 1, classes: 10 });
   const flat = 2 * 2 * 512; // 64 pixels halved five times
   assert.equal(model.countParams(), convParams(1) + (flat * 4096 + 4096) + (4096 * 4096 + 4096) + (4096 * 10 + 10));

@@ -28,7 +28,11 @@ function values(n: number, seed: number, zeroFraction = 0): Float32Array {
 type Inputs = { shape: number[]; data: Float32Array }[];
 
 /** Runs `fn` on fresh tensors on one backend and returns its outputs as arrays. */
-async function runOn(backend: string, inputs: Inputs, fn: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[]): Promise<{ shape: number[]; data: Float32Array }[]> {
+async function runOn(
+  backend: string,
+  inputs: Inputs,
+  fn: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+): Promise<{ shape: number[]; data: Float32Array }[]> {
   await tf.setBackend(backend);
   const before = tf.memory().numTensors;
   const xs = inputs.map((i) => tf.tensor(i.data, i.shape));
@@ -44,7 +48,12 @@ async function runOn(backend: string, inputs: Inputs, fn: (...xs: tf.Tensor[]) =
 }
 
 /** Asserts wasm and cpu agree on `fn` within a tolerance relative to the output's scale. */
-async function sameOnBoth(label: string, inputs: Inputs, fn: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[], rtol = 1e-4): Promise<void> {
+async function sameOnBoth(
+  label: string,
+  inputs: Inputs,
+  fn: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+  rtol = 1e-4,
+): Promise<void> {
   const w = await runOn("wasm", inputs, fn);
   const c = await runOn("cpu", inputs, fn);
   await tf.setBackend("wasm");
@@ -64,7 +73,14 @@ async function sameOnBoth(label: string, inputs: Inputs, fn: (...xs: tf.Tensor[]
 }
 
 function inp(shape: number[], seed: number, zeroFraction = 0): { shape: number[]; data: Float32Array } {
-  return { shape, data: values(shape.reduce((a, b) => a * b, 1), seed, zeroFraction) };
+  return {
+    shape,
+    data: values(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+      zeroFraction,
+    ),
+  };
 }
 
 test("initWasm reports threads, SIMD and the registered kernels, and is idempotent", async () => {
@@ -88,7 +104,11 @@ test("a process using two wasm threads exits by itself when its work is done", (
       console.log("threads=" + info.threads + " sum=" + y.sum().dataSync()[0]);
     });`;
   // The timeout only guards against a hang (pool workers keeping Node alive); it measures nothing.
-  const run = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 60000, cwd: path.join(__dirname, "..", "..") });
+  const run = spawnSync(process.execPath, ["-e", script], {
+    encoding: "utf8",
+    timeout: 60000,
+    cwd: path.join(__dirname, "..", ".."),
+  });
   assert.equal(run.signal, null, "the process had to be killed: pool workers kept it alive");
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /threads=2 sum=262144/);
@@ -100,14 +120,23 @@ test("initWasm rejects a thread count that is not a positive integer", async () 
 });
 
 test("matMul matches cpu for every transpose combination and odd shapes", async () => {
-  const cases: [number, number, number][] = [[32, 784, 128], [1, 5, 3], [7, 3, 1], [13, 17, 19], [100, 1024, 10], [3, 200, 2]];
+  const cases: [number, number, number][] = [
+    [32, 784, 128],
+    [1, 5, 3],
+    [7, 3, 1],
+    [13, 17, 19],
+    [100, 1024, 10],
+    [3, 200, 2],
+  ];
   let seed = 1;
   for (const [m, k, n] of cases) {
     for (const tA of [false, true]) {
       for (const tB of [false, true]) {
         const a = inp(tA ? [k, m] : [m, k], seed++);
         const b = inp(tB ? [n, k] : [k, n], seed++);
-        await sameOnBoth(`matMul ${m}x${k}x${n} tA=${tA} tB=${tB}`, [a, b], (x, y) => tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D, tA, tB));
+        await sameOnBoth(`matMul ${m}x${k}x${n} tA=${tA} tB=${tB}`, [a, b], (x, y) =>
+          tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D, tA, tB),
+        );
       }
     }
   }
@@ -123,7 +152,15 @@ test("fused matMul with bias and relu matches cpu, with and without transposes",
       const a = inp(tA ? [20, 9] : [9, 20], 11);
       const b = inp(tB ? [6, 20] : [20, 6], 12);
       await sameOnBoth(`fused tA=${tA} tB=${tB}`, [a, b, inp([6], 13)], (x, y, bias) =>
-        tf.fused.matMul({ a: x as tf.Tensor2D, b: y as tf.Tensor2D, transposeA: tA, transposeB: tB, bias, activation: "relu" }));
+        tf.fused.matMul({
+          a: x as tf.Tensor2D,
+          b: y as tf.Tensor2D,
+          transposeA: tA,
+          transposeB: tB,
+          bias,
+          activation: "relu",
+        }),
+      );
     }
   }
 });
@@ -131,7 +168,10 @@ test("fused matMul with bias and relu matches cpu, with and without transposes",
 test("dense-layer gradients (matMul, bias sum, relu) match cpu", async () => {
   await sameOnBoth("dense grads", [inp([32, 50], 21), inp([50, 16], 22), inp([16], 23)], (x, w, b) => {
     const f = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
-      tf.fused.matMul({ a: xx as tf.Tensor2D, b: ww as tf.Tensor2D, bias: bb, activation: "relu" }).square().sum();
+      tf.fused
+        .matMul({ a: xx as tf.Tensor2D, b: ww as tf.Tensor2D, bias: bb, activation: "relu" })
+        .square()
+        .sum();
     return tf.grads(f)([x, w, b]);
   });
 });
@@ -153,7 +193,12 @@ test("conv2d forward and both gradients match cpu (valid/same, stride 1 and 2, 3
   for (const c of convCases) {
     await sameOnBoth(`conv ${JSON.stringify(c)}`, [inp(c.x, seed++), inp(c.f, seed++)], (x, f) => {
       const y = tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.s, c.pad);
-      const [dx, df] = tf.grads((xx: tf.Tensor, ff: tf.Tensor) => tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, c.s, c.pad).square().sum())([x, f]);
+      const [dx, df] = tf.grads((xx: tf.Tensor, ff: tf.Tensor) =>
+        tf
+          .conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, c.s, c.pad)
+          .square()
+          .sum(),
+      )([x, f]);
       return [y, dx, df];
     });
   }
@@ -164,7 +209,13 @@ test("Conv2DBackpropInput and Conv2DBackpropFilter kernels match cpu when called
   const outShape = [1, 5, 5, 5];
   await sameOnBoth("direct backprop", [inp(outShape, 301), inp(c.f, 302), inp(c.x, 303)], (dy, f, x) => [
     tf.conv2dTranspose(dy as tf.Tensor4D, f as tf.Tensor4D, c.x as [number, number, number, number], c.s, c.pad),
-    tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, { strides: c.s, pad: c.pad, dataFormat: "NHWC", filterShape: c.f }) as tf.Tensor,
+    tf
+      .engine()
+      .runKernel(
+        "Conv2DBackpropFilter",
+        { x, dy },
+        { strides: c.s, pad: c.pad, dataFormat: "NHWC", filterShape: c.f },
+      ) as tf.Tensor,
   ]);
 });
 
@@ -191,18 +242,34 @@ test("maxPool gradient matches cpu, including tied maxima and odd sizes", async 
 test("sum and mean over leading axes, tile and clone match cpu", async () => {
   const x = inp([4, 5, 6, 7], 400);
   await sameOnBoth("reductions", [x], (t) => [
-    t.sum([0, 1, 2]), t.mean([0, 1, 2]), t.sum([0]), t.sum([1, 0], true), t.mean([0, 1, 2], true),
-    t.sum(), t.sum([3]), t.mean([1, 2]),
+    t.sum([0, 1, 2]),
+    t.mean([0, 1, 2]),
+    t.sum([0]),
+    t.sum([1, 0], true),
+    t.mean([0, 1, 2], true),
+    t.sum(),
+    t.sum([3]),
+    t.mean([1, 2]),
   ]);
   // Enough rows for the pooled path (and a prime row count that cannot use it).
   await sameOnBoth("big reductions", [inp([64, 16, 16, 8], 404), inp([4099, 3], 405)], (a, b) => [
-    a.sum([0, 1, 2]), a.mean([0, 1, 2]), a.sum([0, 1], true), b.sum([0]), b.mean([0]),
+    a.sum([0, 1, 2]),
+    a.mean([0, 1, 2]),
+    a.sum([0, 1], true),
+    b.sum([0]),
+    b.mean([0]),
   ]);
   await sameOnBoth("tile", [inp([1, 1, 1, 7], 401), inp([2, 3], 402)], (a, b) => [
-    tf.tile(a, [4, 5, 6, 1]), tf.tile(b, [3, 2]), tf.tile(b, [1, 1]), tf.tile(a.reshape([7]), [3]),
+    tf.tile(a, [4, 5, 6, 1]),
+    tf.tile(b, [3, 2]),
+    tf.tile(b, [1, 1]),
+    tf.tile(a.reshape([7]), [3]),
   ]);
   await sameOnBoth("int tile", [inp([2, 2], 403)], (a) => tf.tile(a.mul(10).round().toInt(), [2, 3]).toFloat());
-  await sameOnBoth("clone", [x], (t) => { const c = t.clone(); return c.add(1); });
+  await sameOnBoth("clone", [x], (t) => {
+    const c = t.clone();
+    return c.add(1);
+  });
 });
 
 test("Mean and Sum gradients equal tfjs's dy × ones formula exactly", async () => {
@@ -213,7 +280,12 @@ test("Mean and Sum gradients equal tfjs's dy × ones formula exactly", async () 
   const [gMean, gSum, gMeanKeep] = [
     tf.grad((t: tf.Tensor) => tf.mean(t, [0, 2]).mul(w).sum())(x),
     tf.grad((t: tf.Tensor) => tf.sum(t, [0, 2]).mul(w).sum())(x),
-    tf.grad((t: tf.Tensor) => tf.mean(t, [0, 2], true).mul(w.reshape([1, 4, 1])).sum())(x),
+    tf.grad((t: tf.Tensor) =>
+      tf
+        .mean(t, [0, 2], true)
+        .mul(w.reshape([1, 4, 1]))
+        .sum(),
+    )(x),
   ];
   const wv = w.dataSync();
   const [m, s, mk] = [gMean.dataSync(), gSum.dataSync(), gMeanKeep.dataSync()];
@@ -236,16 +308,21 @@ test("batch-norm training, dropout and softmax cross-entropy gradients match cpu
       tf.batchNorm(x, tf.scalar(0.2), tf.scalar(0.5), tf.scalar(-1), tf.scalar(3), 1e-3),
     ];
   });
-  await sameOnBoth("bn grads", [inp([4, 6, 6, 5], 500), inp([5], 501), inp([5], 502)], (x, g, b) => {
-    const f = (xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => {
-      const { mean, variance } = tf.moments(xx, [0, 1, 2]);
-      const y = tf.batchNorm(xx as tf.Tensor4D, mean, variance, bb, gg.add(1), 1e-3);
-      const d = tf.dropout(tf.relu(y), 0.3, undefined, 7);
-      const logits = d.reshape([4, -1]).slice([0, 0], [4, 10]);
-      return tf.losses.softmaxCrossEntropy(tf.oneHot([1, 3, 5, 7], 10), logits);
-    };
-    return tf.grads(f)([x, g, b]);
-  }, 2e-4);
+  await sameOnBoth(
+    "bn grads",
+    [inp([4, 6, 6, 5], 500), inp([5], 501), inp([5], 502)],
+    (x, g, b) => {
+      const f = (xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => {
+        const { mean, variance } = tf.moments(xx, [0, 1, 2]);
+        const y = tf.batchNorm(xx as tf.Tensor4D, mean, variance, bb, gg.add(1), 1e-3);
+        const d = tf.dropout(tf.relu(y), 0.3, undefined, 7);
+        const logits = d.reshape([4, -1]).slice([0, 0], [4, 10]);
+        return tf.losses.softmaxCrossEntropy(tf.oneHot([1, 3, 5, 7], 10), logits);
+      };
+      return tf.grads(f)([x, g, b]);
+    },
+    2e-4,
+  );
 });
 
 /** Runs three optimizer steps on two variables with fixed gradients and returns their values. */
@@ -265,7 +342,11 @@ async function optimizerSteps(backend: string, make: () => tf.Optimizer): Promis
     const gw = tf.tensor(values(300, 810 + step, 0.2), [20, 15]);
     const gb = tf.tensor(values(15, 820 + step));
     const gbig = tf.tensor(values(70000, 830 + step, 0.1), [280, 250]);
-    opt.applyGradients([{ name: w.name, tensor: gw }, { name: b.name, tensor: gb }, { name: big.name, tensor: gbig }]);
+    opt.applyGradients([
+      { name: w.name, tensor: gw },
+      { name: b.name, tensor: gb },
+      { name: big.name, tensor: gbig },
+    ]);
     tf.dispose([gw, gb, gbig]);
   }
   const out = [w, b, big].map((v) => v.dataSync().slice() as Float32Array);
@@ -285,7 +366,10 @@ for (const [name, make] of [
     await tf.setBackend("wasm");
     for (let k = 0; k < cpu.length; k++) {
       for (let i = 0; i < cpu[k].length; i++) {
-        assert.ok(Math.abs(wasm[k][i] - cpu[k][i]) <= 1e-6, `${name} variable ${k}[${i}]: wasm ${wasm[k][i]} cpu ${cpu[k][i]}`);
+        assert.ok(
+          Math.abs(wasm[k][i] - cpu[k][i]) <= 1e-6,
+          `${name} variable ${k}[${i}]: wasm ${wasm[k][i]} cpu ${cpu[k][i]}`,
+        );
       }
     }
   });
@@ -370,7 +454,11 @@ test("a whole training step (conv, batch norm, dropout, dense, Adam) matches cpu
   const w = await train("wasm");
   const c = await train("cpu");
   await tf.setBackend("wasm");
-  for (let i = 0; i < 2; i++) assert.ok(Math.abs(w.losses[i] - c.losses[i]) <= 1e-4 * Math.max(1, Math.abs(c.losses[i])), `loss ${i}: ${w.losses[i]} vs ${c.losses[i]}`);
+  for (let i = 0; i < 2; i++)
+    assert.ok(
+      Math.abs(w.losses[i] - c.losses[i]) <= 1e-4 * Math.max(1, Math.abs(c.losses[i])),
+      `loss ${i}: ${w.losses[i]} vs ${c.losses[i]}`,
+    );
   assert.equal(w.weights.length, c.weights.length);
   let moved = 0;
   for (let k = 0; k < c.weights.length; k++) {

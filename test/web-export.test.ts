@@ -20,7 +20,10 @@ test("weights split into tfjs web-format shards load back to the same prediction
   const files = fs.readdirSync(dir).sort();
   const shards = Math.ceil((model.countParams() * 4) / 100_000);
   assert.equal(files.length, shards + 1);
-  assert.ok(files.includes(`group1-shard1of${shards}.bin`) && files.includes(`group1-shard${shards}of${shards}.bin`), files.join(", "));
+  assert.ok(
+    files.includes(`group1-shard1of${shards}.bin`) && files.includes(`group1-shard${shards}of${shards}.bin`),
+    files.join(", "),
+  );
   assert.ok(fs.statSync(path.join(dir, `group1-shard1of${shards}.bin`)).size === 100_000);
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, "model.json"), "utf8")).weightsManifest;
   assert.equal(manifest[0].paths.length, shards);
@@ -38,10 +41,18 @@ test("the export holds the model without optimizer state and the first test imag
   const set = syntheticSet(30);
   const files = await exportForWeb(model, set, { model: "cnn-simple", description: "untrained", count: 12, dir });
   const names = files.map((f) => path.relative(dir, f)).sort();
-  assert.deepEqual(names, ["model/group1-shard1of2.bin", "model/group1-shard2of2.bin", "model/model.json", "page-data.json"]);
+  assert.deepEqual(names, [
+    "model/group1-shard1of2.bin",
+    "model/group1-shard2of2.bin",
+    "model/model.json",
+    "page-data.json",
+  ]);
   assert.equal(fs.statSync(path.join(dir, "model", "group1-shard1of2.bin")).size, SHARD_BYTES);
   const json = JSON.parse(fs.readFileSync(path.join(dir, "model", "model.json"), "utf8"));
-  assert.equal(json.weightsManifest[0].weights.some((w: { name: string }) => /adam|iter/i.test(w.name)), false);
+  assert.equal(
+    json.weightsManifest[0].weights.some((w: { name: string }) => /adam|iter/i.test(w.name)),
+    false,
+  );
   const data: PageData = JSON.parse(fs.readFileSync(path.join(dir, "page-data.json"), "utf8"));
   assert.deepEqual(data.labels, Array.from(set.labels.subarray(0, 12)));
   assert.deepEqual(Buffer.from(data.pixels, "base64"), Buffer.from(set.images.subarray(0, 12 * 784)));
@@ -51,8 +62,14 @@ test("the export holds the model without optimizer state and the first test imag
 
 test("a missing export is one line naming the lesson to run", async () => {
   const empty = tempDir();
-  assert.throws(() => requireExport(empty, "full"), (error: Error) =>
-    error instanceof UserError && !error.message.includes("\n") && /07-in-the-browser/.test(error.message) && /--profile full --only 07/.test(error.message));
+  assert.throws(
+    () => requireExport(empty, "full"),
+    (error: Error) =>
+      error instanceof UserError &&
+      !error.message.includes("\n") &&
+      /07-in-the-browser/.test(error.message) &&
+      /--profile full --only 07/.test(error.message),
+  );
   await assert.rejects(servePage(empty), UserError);
 });
 

@@ -1,14 +1,24 @@
 import { strict as assert } from "assert";
 import { test } from "node:test";
 import { UserError } from "../lib/util/errors";
-import { PNG } from "pngjs";
 import { ImageSet } from "../lib/data/dataset";
 import { mockPhoto, mockPhotos } from "../lib/web/photo";
 import { preprocessStepsPng, rgbaPng } from "../lib/web/stepsPicture";
 import {
-  borderMedian, boundingBox, centreInSquare, crop, GreyPixels, invertIfLight, preprocessAblation, preprocessImage, resizeArea, RgbaImage, stretchToUnit,
+  borderMedian,
+  boundingBox,
+  centreInSquare,
+  crop,
+  GreyPixels,
+  invertIfLight,
+  preprocessAblation,
+  preprocessImage,
+  resizeArea,
+  RgbaImage,
+  stretchToUnit,
   toGreyscale,
 } from "../lib/web/preprocess";
+import { decodePng } from "./helpers";
 
 /** An RGBA picture from grey values (opaque). */
 function rgbaOf(grey: GreyPixels): RgbaImage {
@@ -18,9 +28,16 @@ function rgbaOf(grey: GreyPixels): RgbaImage {
 }
 
 /** A w×h grey picture with `value` inside `box` and `background` elsewhere. */
-function rectangle(width: number, height: number, box: { x: number; y: number; width: number; height: number }, value: number, background = 0): GreyPixels {
+function rectangle(
+  width: number,
+  height: number,
+  box: { x: number; y: number; width: number; height: number },
+  value: number,
+  background = 0,
+): GreyPixels {
   const pixels = new Float32Array(width * height).fill(background);
-  for (let y = box.y; y < box.y + box.height; y++) for (let x = box.x; x < box.x + box.width; x++) pixels[y * width + x] = value;
+  for (let y = box.y; y < box.y + box.height; y++)
+    for (let x = box.x; x < box.x + box.width; x++) pixels[y * width + x] = value;
   return { width, height, pixels };
 }
 
@@ -72,7 +89,10 @@ test("area resampling averages what each pixel covers: exact 2×2 means, and thi
   assert.deepEqual(Array.from(resizeArea(big, 2, 1).pixels), [2, 4]);
   const line = rectangle(280, 280, { x: 0, y: 140, width: 280, height: 2 }, 255);
   const small = resizeArea(line, 28, 28);
-  assert.ok(Math.abs(small.pixels[14 * 28 + 3] - 51) < 1e-3, `a 2-pixel line in a 10-pixel cell is 20% ink, got ${small.pixels[14 * 28 + 3]}`);
+  assert.ok(
+    Math.abs(small.pixels[14 * 28 + 3] - 51) < 1e-3,
+    `a 2-pixel line in a 10-pixel cell is 20% ink, got ${small.pixels[14 * 28 + 3]}`,
+  );
   const mean = (p: Float32Array) => p.reduce((a, b) => a + b, 0) / p.length;
   assert.ok(Math.abs(mean(small.pixels) - mean(line.pixels)) < 1e-3, "the mean brightness is kept");
   const up = resizeArea({ width: 2, height: 1, pixels: Float32Array.from([10, 30]) }, 4, 2);
@@ -95,7 +115,10 @@ test("a Fashion-MNIST image passes through unchanged, and a mock photo of it com
   const photo = mockPhoto(original, { width: 200, height: 150, size: 112, x: 70, y: 20, noise: 10 });
   const steps = preprocessImage(photo);
   assert.equal(steps.wasInverted, true);
-  assert.ok(Math.abs(steps.box.height - 112) <= 2 && Math.abs(steps.box.y - 20) <= 2, `box ${JSON.stringify(steps.box)}`);
+  assert.ok(
+    Math.abs(steps.box.height - 112) <= 2 && Math.abs(steps.box.y - 20) <= 2,
+    `box ${JSON.stringify(steps.box)}`,
+  );
   assert.equal(steps.input.length, 784);
   const meanDiff = steps.input.reduce((s, v, i) => s + Math.abs(v - expected[i]), 0) / 784;
   assert.ok(meanDiff < 0.06, `mean difference from the original ${meanDiff.toFixed(3)}`);
@@ -103,16 +126,26 @@ test("a Fashion-MNIST image passes through unchanged, and a mock photo of it com
 
 test("a blank picture is refused with a message saying what to do", () => {
   const blank = rgbaOf(rectangle(50, 50, { x: 0, y: 0, width: 0, height: 0 }, 0, 255));
-  assert.throws(() => preprocessImage(blank), (error: Error) => error instanceof UserError && /blank/.test(error.message));
+  assert.throws(
+    () => preprocessImage(blank),
+    (error: Error) => error instanceof UserError && /blank/.test(error.message),
+  );
   assert.throws(() => preprocessImage(blank, { threshold: 2 }), UserError);
 });
 
 test("mock photos are seeded, vary in size and place, and each one preprocesses back to its garment", () => {
   const garment = skirt();
-  const set = new ImageSet(new Uint8Array([...garment, ...garment, ...garment, ...garment]), new Uint8Array([3, 3, 3, 3]), "skirts");
+  const set = new ImageSet(
+    new Uint8Array([...garment, ...garment, ...garment, ...garment]),
+    new Uint8Array([3, 3, 3, 3]),
+    "skirts",
+  );
   const photos = mockPhotos(set, 4, 9);
   assert.equal(photos.length, 4);
-  assert.deepEqual(mockPhotos(set, 4, 9).map((p) => Array.from(p.data).slice(0, 40)), photos.map((p) => Array.from(p.data).slice(0, 40)));
+  assert.deepEqual(
+    mockPhotos(set, 4, 9).map((p) => Array.from(p.data).slice(0, 40)),
+    photos.map((p) => Array.from(p.data).slice(0, 40)),
+  );
   assert.ok(new Set(photos.map((p) => `${p.width}x${p.height}`)).size > 1, "sizes differ");
   for (const photo of photos) {
     const { input } = preprocessImage(photo);
@@ -124,7 +157,10 @@ test("mock photos are seeded, vary in size and place, and each one preprocesses 
 test("the ablation leaves steps out: a squeezed light photo stays light, the full run equals preprocessImage", () => {
   const photo = mockPhoto(skirt(), { width: 200, height: 100, size: 60, x: 10, y: 30 });
   const variants = preprocessAblation(photo);
-  assert.deepEqual(variants.map((v) => v.name), ["grey, squeezed", "inverted, not cropped", "all six steps"]);
+  assert.deepEqual(
+    variants.map((v) => v.name),
+    ["grey, squeezed", "inverted, not cropped", "all six steps"],
+  );
   const mean = (a: Float32Array) => a.reduce((s, v) => s + v, 0) / a.length;
   assert.ok(mean(variants[0].input) > 0.6, "without inversion the background stays white");
   assert.ok(mean(variants[1].input) < mean(variants[2].input), "without cropping the garment is small in a dark frame");
@@ -133,9 +169,9 @@ test("the ablation leaves steps out: a squeezed light photo stays light, the ful
 
 test("the steps picture and an RGBA picture encode as PNG", () => {
   const photo = mockPhoto(skirt());
-  const steps = PNG.sync.read(preprocessStepsPng(preprocessImage(photo), { title: "steps", size: 64 }));
+  const steps = decodePng(preprocessStepsPng(preprocessImage(photo), { title: "steps", size: 64 }));
   assert.ok(steps.width > 6 * 64 && steps.height > 64, `${steps.width}x${steps.height}`);
-  const back = PNG.sync.read(rgbaPng(photo));
+  const back = decodePng(rgbaPng(photo));
   assert.deepEqual([back.width, back.height], [160, 120]);
   assert.deepEqual(Array.from(back.data.subarray(0, 8)), Array.from(photo.data).slice(0, 8));
 });

@@ -32,7 +32,10 @@ export interface BatchNormTrainResult {
 /** Whether the active backend serves {@link batchNormTrain} with the one-call kernels (else it runs tfjs's ops). */
 export function batchNormTrainIsNative(): boolean {
   const backend = tf.getBackend();
-  return tf.getKernel(BATCH_NORM_TRAIN_KERNEL, backend) != null && tf.getKernel(BATCH_NORM_TRAIN_GRAD_KERNEL, backend) != null;
+  return (
+    tf.getKernel(BATCH_NORM_TRAIN_KERNEL, backend) != null &&
+    tf.getKernel(BATCH_NORM_TRAIN_GRAD_KERNEL, backend) != null
+  );
 }
 
 tf.registerGradient({
@@ -43,11 +46,13 @@ tf.registerGradient({
     const [x, gamma, mean, variance] = saved;
     // tfjs hands zeros for outputs the loss does not use (the statistics, in a layer that only averages them).
     const [dy, dmean, dvariance] = dys as tf.Tensor[];
-    const [dx, dgamma, dbeta] = tf.engine().runKernel(
-      BATCH_NORM_TRAIN_GRAD_KERNEL,
-      { dy, x, mean, variance, gamma, dmean, dvariance },
-      { epsilon: (attrs as { epsilon: number }).epsilon },
-    ) as tf.Tensor[];
+    const [dx, dgamma, dbeta] = tf
+      .engine()
+      .runKernel(
+        BATCH_NORM_TRAIN_GRAD_KERNEL,
+        { dy, x, mean, variance, gamma, dmean, dvariance },
+        { epsilon: (attrs as { epsilon: number }).epsilon },
+      ) as tf.Tensor[];
     return { x: () => dx, gamma: () => dgamma, beta: () => dbeta };
   },
 });
@@ -61,22 +66,40 @@ tf.registerGradient({
  * @throws UserError when x is not float32 with at least 2 dimensions, or gamma or beta is not a vector of x's last
  *   dimension
  */
-export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon = 1e-3): BatchNormTrainResult {
+export function batchNormTrain(
+  x: tf.Tensor,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  epsilon = 1e-3,
+): BatchNormTrainResult {
   const C = x.shape[x.shape.length - 1];
   if (x.rank < 2 || x.dtype !== "float32") {
-    throw new UserError(`batchNormTrain: x must be a float32 tensor with a batch axis and a channel axis, got ${x.dtype} [${x.shape}].`);
+    throw new UserError(
+      `batchNormTrain: x must be a float32 tensor with a batch axis and a channel axis, got ${x.dtype} [${x.shape}].`,
+    );
   }
-  for (const [name, t] of [["gamma", gamma], ["beta", beta]] as const) {
+  for (const [name, t] of [
+    ["gamma", gamma],
+    ["beta", beta],
+  ] as const) {
     if (t.rank !== 1 || t.shape[0] !== C) {
-      throw new UserError(`batchNormTrain: ${name} must have one value per channel (shape [${C}], x's last axis), got [${t.shape}].`);
+      throw new UserError(
+        `batchNormTrain: ${name} must have one value per channel (shape [${C}], x's last axis), got [${t.shape}].`,
+      );
     }
   }
   if (batchNormTrainIsNative()) {
-    const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAIN_KERNEL, { x, gamma, beta }, { epsilon }) as tf.Tensor[];
+    const [y, mean, variance] = tf
+      .engine()
+      .runKernel(BATCH_NORM_TRAIN_KERNEL, { x, gamma, beta }, { epsilon }) as tf.Tensor[];
     return { y, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
   }
   return tf.tidy(() => {
     const { mean, variance } = tf.moments(x, [...Array(x.rank - 1).keys()]);
-    return { y: tf.batchNorm(x, mean, variance, beta, gamma, epsilon), mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
+    return {
+      y: tf.batchNorm(x, mean, variance, beta, gamma, epsilon),
+      mean: mean as tf.Tensor1D,
+      variance: variance as tf.Tensor1D,
+    };
   });
 }

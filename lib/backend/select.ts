@@ -57,9 +57,12 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
   const wanted = options.backend ?? (process.env.FMNIST_BACKEND || undefined);
   const threads = threadCount(options.threads, "selectBackend");
   if (wanted !== undefined && !(BACKEND_ORDER as readonly string[]).includes(wanted)) {
-    throw new UserError(`Unknown backend "${wanted}". Choose one of: ${BACKEND_ORDER.join(", ")} (or unset FMNIST_BACKEND).`);
+    throw new UserError(
+      `Unknown backend "${wanted}". Choose one of: ${BACKEND_ORDER.join(", ")} (or unset FMNIST_BACKEND).`,
+    );
   }
-  if (current && (wanted === undefined || wanted === current.name) && tf.getBackend() === tfjsName(current.name)) return current;
+  if (current && (wanted === undefined || wanted === current.name) && tf.getBackend() === tfjsName(current.name))
+    return current;
   const candidates = wanted ? [wanted as BackendName] : BACKEND_ORDER;
   const skipped: SkippedBackend[] = [];
   for (const name of candidates) {
@@ -145,7 +148,9 @@ function loadTfjsNode(): true | string {
   if (tfjsNodeState === undefined) {
     try {
       require("@tensorflow/tfjs-node");
-      tfjsNodeState = tf.findBackend("tensorflow") ? true : "tfjs-node loaded but registered no backend — reinstall it: npm install @tensorflow/tfjs-node";
+      tfjsNodeState = tf.findBackend("tensorflow")
+        ? true
+        : "tfjs-node loaded but registered no backend — reinstall it: npm install @tensorflow/tfjs-node";
     } catch (error) {
       tfjsNodeState =
         "@tensorflow/tfjs-node is not installed (its install downloads libtensorflow, so an offline install skips it) — " +

@@ -22,7 +22,9 @@ export function threadCount(requested?: number, who = "threads"): number {
   if (raw === undefined || raw.trim() === "") return os.cpus().length;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) {
-    throw new UserError(`FMNIST_THREADS must be a positive integer, got "${raw}" (unset it to use all ${os.cpus().length} cores).`);
+    throw new UserError(
+      `FMNIST_THREADS must be a positive integer, got "${raw}" (unset it to use all ${os.cpus().length} cores).`,
+    );
   }
   return n;
 }

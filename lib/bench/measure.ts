@@ -1,3 +1,6 @@
+/**
+ * Measures how many images per second a model preset trains at, as `npm run bench` reports it.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { ImageSet } from "../data/dataset";
 import { createPreset, presetInfo } from "../models/presets";
@@ -43,7 +46,9 @@ export async function measureTrainingSpeed(
   const model = createPreset(name, { seed: 0 });
   const spec = inputSpecOf(model);
   const order = seededPermutation(data.count, 0);
-  const pool = Array.from({ length: BATCH_POOL }, (_, k) => makeBatch(data, order, k * batchSize, (k + 1) * batchSize, spec, 255));
+  const pool = Array.from({ length: BATCH_POOL }, (_, k) =>
+    makeBatch(data, order, k * batchSize, (k + 1) * batchSize, spec, 255),
+  );
   // One training step as PyTorch's loop does it: forward in training mode (dropout, batch statistics), the
   // compiled loss, backward, optimizer update. model.fit adds only bookkeeping on top of this.
   const optimizer = model.optimizer;

@@ -1,3 +1,6 @@
+/**
+ * Profiles one training step of a preset kernel by kernel, to show where its time goes (`fmnist bench --profile-steps`).
+ */
 import * as tf from "@tensorflow/tfjs";
 import { ImageSet } from "../data/dataset";
 import { createPreset, presetInfo } from "../models/presets";
@@ -29,6 +32,8 @@ export interface StepProfile {
   /** Extra cost of the `fit` loop over the lean step. */
   fit_overhead_ms: number;
   kernel_calls: number;
+  /** PyTorch's time for the same step on this machine, when `bench --profile-steps --compare-torch` measured it. */
+  torch_step_ms?: number;
   /** Kernels by total time, longest first. */
   ops: OpTime[];
 }
@@ -52,10 +57,12 @@ export function opTimes(kernels: readonly ProfiledKernel[]): OpTime[] {
 async function profiledKernels(run: () => tf.TensorContainer): Promise<ProfiledKernel[]> {
   const info = await tf.profile(run);
   tf.dispose(info.result);
-  return Promise.all(info.kernels.map(async (k) => {
-    const ms = await k.kernelTimeMs;
-    return { name: k.name, kernelTimeMs: typeof ms === "number" ? ms : 0 };
-  }));
+  return Promise.all(
+    info.kernels.map(async (k) => {
+      const ms = await k.kernelTimeMs;
+      return { name: k.name, kernelTimeMs: typeof ms === "number" ? ms : 0 };
+    }),
+  );
 }
 
 const totalMs = (kernels: readonly ProfiledKernel[]) => kernels.reduce((total, k) => total + k.kernelTimeMs, 0);
@@ -65,7 +72,11 @@ const totalMs = (kernels: readonly ProfiledKernel[]) => kernels.reduce((total, k
  * time of its forward+backward pass and of its optimizer update (split with `tf.profile`), the JavaScript around
  * them, and the step as `fm.train` runs it. Frees everything it made.
  */
-export async function profileTrainingStep(name: string, data: ImageSet, options: { steps?: number; warmupSteps?: number } = {}): Promise<StepProfile> {
+export async function profileTrainingStep(
+  name: string,
+  data: ImageSet,
+  options: { steps?: number; warmupSteps?: number } = {},
+): Promise<StepProfile> {
   const steps = options.steps ?? 10;
   const info = presetInfo(name);
   const model = createPreset(name, { seed: 0 });
@@ -73,7 +84,10 @@ export async function profileTrainingStep(name: string, data: ImageSet, options:
   const order = seededPermutation(data.count, 0);
   const batch = makeBatch(data, order, 0, info.batchSize, spec, 255);
   const optimizer = model.optimizer;
-  const lossOf = () => tf.metrics.categoricalCrossentropy(batch.ys, model.apply(batch.xs, { training: true }) as tf.Tensor).mean() as tf.Scalar;
+  const lossOf = () =>
+    tf.metrics
+      .categoricalCrossentropy(batch.ys, model.apply(batch.xs, { training: true }) as tf.Tensor)
+      .mean() as tf.Scalar;
   const leanStep = async () => {
     const loss = optimizer.minimize(lossOf, true);
     await loss?.data();
@@ -89,20 +103,30 @@ export async function profileTrainingStep(name: string, data: ImageSet, options:
     const update: ProfiledKernel[] = [];
     for (let k = 0; k < steps; k++) {
       let grads: tf.NamedTensorMap = {};
-      forwardBackward.push(...(await profiledKernels(() => {
-        const { value, grads: g } = tf.variableGrads(lossOf);
-        grads = g;
-        return value;
-      })));
+      forwardBackward.push(
+        ...(await profiledKernels(() => {
+          const { value, grads: g } = tf.variableGrads(lossOf);
+          grads = g;
+          return value;
+        })),
+      );
       update.push(...(await profiledKernels(() => optimizer.applyGradients(grads))));
       tf.dispose(grads);
     }
-    const ops = opTimes([...forwardBackward, ...update]).map((o) => ({ op: o.op, ms: o.ms / steps, calls: o.calls / steps }));
+    const ops = opTimes([...forwardBackward, ...update]).map((o) => ({
+      op: o.op,
+      ms: o.ms / steps,
+      calls: o.calls / steps,
+    }));
     const fbMs = totalMs(forwardBackward) / steps;
     const optMs = totalMs(update) / steps;
 
     const fitBatches = steps * 2;
-    const fit = await train(model, data.subset(fitBatches * info.batchSize), { epochs: 1, batchSize: info.batchSize, board: false });
+    const fit = await train(model, data.subset(fitBatches * info.batchSize), {
+      epochs: 1,
+      batchSize: info.batchSize,
+      board: false,
+    });
     const fitStepMs = (fit.seconds * 1000) / fitBatches;
     return {
       preset: name,
@@ -129,10 +153,18 @@ function round1(x: number): number {
 
 /** A markdown table of step profiles, with each preset's `top` longest ops. */
 export function profileTable(profiles: readonly StepProfile[], top = 6): string {
-  const header = "| preset | batch | step ms | fit step ms | fwd+bwd kernels ms | optimizer kernels ms | JavaScript ms | fit overhead ms | kernel calls | longest ops (ms per step) |";
-  const rows = profiles.map((p) =>
-    `| ${p.preset} | ${p.batch} | ${p.step_ms} | ${p.fit_step_ms} | ${p.forward_backward_kernel_ms} | ${p.optimizer_kernel_ms} | ` +
-      `${p.javascript_ms} | ${p.fit_overhead_ms} | ${p.kernel_calls} | ${p.ops.slice(0, top).map((o) => `${o.op} ${o.ms}`).join(", ")} |`,
+  const torch = profiles.some((p) => p.torch_step_ms !== undefined);
+  const header =
+    "| preset | batch | step ms | fit step ms | fwd+bwd kernels ms | optimizer kernels ms | JavaScript ms | fit overhead ms | kernel calls |" +
+    `${torch ? " PyTorch step ms |" : ""} longest ops (ms per step) |`;
+  const rows = profiles.map(
+    (p) =>
+      `| ${p.preset} | ${p.batch} | ${p.step_ms} | ${p.fit_step_ms} | ${p.forward_backward_kernel_ms} | ${p.optimizer_kernel_ms} | ` +
+      `${p.javascript_ms} | ${p.fit_overhead_ms} | ${p.kernel_calls} |${torch ? ` ${p.torch_step_ms ?? ""} |` : ""} ` +
+      `${p.ops
+        .slice(0, top)
+        .map((o) => `${o.op} ${o.ms}`)
+        .join(", ")} |`,
   );
-  return [header, `|${"---|".repeat(10)}`, ...rows].join("\n");
+  return [header, `|${"---|".repeat(torch ? 11 : 10)}`, ...rows].join("\n");
 }

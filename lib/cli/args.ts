@@ -1,3 +1,6 @@
+/**
+ * Flag parsing shared by the CLI's commands: Node's `util.parseArgs` with one-line errors for people.
+ */
 import { parseArgs } from "util";
 import { UserError } from "../util/errors";
 

@@ -1,10 +1,13 @@
+/**
+ * `fmnist bench`: training speed per preset on the chosen backend, optionally beside PyTorch and other backends.
+ */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { describeBackend, selectBackend } from "../backend/select";
 import { measureTrainingSpeed, SpeedMeasurement } from "../bench/measure";
-import { profileTable, profileTrainingStep } from "../bench/profile";
+import { profileTable, profileTrainingStep, StepProfile } from "../bench/profile";
 import { batchScalingSpec } from "../plot/benchCharts";
 import { renderPng } from "../plot/render";
 import { loadFashionMnist } from "../data/dataset";
@@ -23,23 +26,24 @@ const STARTING_ENV = { ...process.env };
 /** Presets the plain cpu backend can run in seconds (one cpu step of cnn-deep or vgg11-bn takes minutes). */
 const CPU_PRESETS = ["mlp", "mlp-deep", "mlp-functional", "cnn-simple"];
 
-/** The presets the PyTorch anchor (shared/anchors/torch_bench.py) also defines, at the same batch sizes. */
+/** The presets of the default run: one per walkthrough, each also defined in scripts/torch_presets.py. */
 export const BENCH_PRESETS = ["mlp", "mlp-deep", "cnn-simple", "cnn-deep", "vgg11-bn"];
 
-export const BENCH_HELP = `fmnist bench [--preset NAME]... [--seconds S] [--json] [--compare-torch] [--with-cpu] [--profile-steps]
+export const BENCH_HELP = `fmnist bench [--preset NAME]... [--seconds S] [--json] [--compare-torch] [--with-wasm] [--with-cpu] [--profile-steps]
   [--batch-sizes 16,32,...] [--chart FILE.png]
   Training speed (images/second: forward, backward, optimizer step, after warm-up) of each preset at its
   walkthrough's batch size, with peak memory, tensors before/after, backend and threads.
-  --compare-torch also runs the PyTorch anchor (/usr/bin/python3 ../shared/anchors/torch_bench.py, or
-  FMNIST_TORCH_BENCH) on the same presets in the same run and adds torch_img_per_s, ratio, the anchor's BLAS
-  and its peak memory. It refuses to compare against PyTorch on the reference BLAS (apt-get install
-  libopenblas0-openmp).
+  --compare-torch also trains the same presets in PyTorch (/usr/bin/python3 scripts/torch_presets.py, or the
+  script FMNIST_TORCH_BENCH names) in the same run, at our thread count and at one thread, and adds the faster
+  as torch_img_per_s with torch_threads, ratio, PyTorch's BLAS and its peak memory. It refuses to compare
+  against PyTorch on the reference BLAS (apt-get install libopenblas0-openmp).
+  --with-wasm adds the same presets on plain wasm (wasm_img_per_s, and wasm_ratio against PyTorch).
   --with-cpu adds a short run on the plain cpu backend (cpu_img_per_s, vs_cpu) for ${CPU_PRESETS.join(", ")}
   (a single cpu step of the larger CNNs takes minutes). Default presets: ${BENCH_PRESETS.join(", ")}.
   --profile-steps instead shows where one training step's time goes: kernels of the forward and backward pass,
   of the optimizer, the JavaScript around them, the extra cost of fm.train's fit loop, and the longest ops.
   --batch-sizes measures each preset at these batch sizes instead of its walkthrough's (with --compare-torch,
-  PyTorch at the same sizes through scripts/torch_batch_sweep.py); --chart writes img/s against batch size as PNG.
+  PyTorch at the same sizes); --chart writes img/s against batch size as PNG.
   Ctrl-C stops after the current step, prints the rows measured so far and exits 130.`;
 
 /** A bench row with the optional comparisons. */
@@ -50,9 +54,14 @@ type BenchRow = SpeedMeasurement & {
   /** The anchor's framework version, the BLAS that served it and its peak memory (cumulative over its presets). */
   torch_version?: string;
   torch_blas?: string;
+  /** PyTorch's thread count in the comparison: the faster of ours and one. */
+  torch_threads?: number;
   torch_peak_rss_mib?: number;
   cpu_img_per_s?: number;
   vs_cpu?: number;
+  /** Plain wasm's speed on the same preset and batch, and its ratio to PyTorch. */
+  wasm_img_per_s?: number;
+  wasm_ratio?: number;
 };
 
 /** Exit status of the anchor's `--require-fast-blas` when PyTorch runs on the reference BLAS. */
@@ -66,13 +75,15 @@ export async function benchCommand(argv: string[]): Promise<void> {
     json: { type: "boolean" },
     "compare-torch": { type: "boolean" },
     "with-cpu": { type: "boolean" },
+    "with-wasm": { type: "boolean" },
     "profile-steps": { type: "boolean" },
     "batch-sizes": { type: "string" },
     chart: { type: "string" },
   });
   const presets = (values.preset as string[] | undefined) ?? BENCH_PRESETS;
   for (const name of presets) {
-    if (!PRESET_NAMES.includes(name)) throw new UserError(`Unknown preset "${name}". Choose one of: ${PRESET_NAMES.join(", ")}.`);
+    if (!PRESET_NAMES.includes(name))
+      throw new UserError(`Unknown preset "${name}". Choose one of: ${PRESET_NAMES.join(", ")}.`);
   }
   const seconds = secondsFlag(values);
   const batchSizes = batchSizesFlag(values);
@@ -86,6 +97,7 @@ export async function benchCommand(argv: string[]): Promise<void> {
   if (values["profile-steps"]) {
     const profiles = [];
     for (const name of presets) profiles.push(await profileTrainingStep(name, data.train));
+    if (values["compare-torch"]) addTorchStepTimes(profiles, seconds, backend.threads, log);
     if (values.json) for (const p of profiles) console.log(JSON.stringify(p));
     else console.log(profileTable(profiles));
     return;
@@ -93,9 +105,17 @@ export async function benchCommand(argv: string[]): Promise<void> {
   const rows: BenchRow[] = [];
   for (const name of presets) {
     for (const batchSize of batchSizes ?? [undefined]) {
-      const measured = await measureTrainingSpeed(name, data.train, { seconds, backend: backend.name, threads: backend.threads, warmupSteps: backend.name === "cpu" ? 1 : 3, batchSize });
+      const measured = await measureTrainingSpeed(name, data.train, {
+        seconds,
+        backend: backend.name,
+        threads: backend.threads,
+        warmupSteps: backend.name === "cpu" ? 1 : 3,
+        batchSize,
+      });
       const row: BenchRow = { ...measured, data_load_s: dataLoadSeconds };
-      log(`  ${name}: ${row.train_img_per_s} img/s (batch ${row.batch}, ${row.steps} steps)${row.interrupted ? ", cut short" : ""}`);
+      log(
+        `  ${name}: ${row.train_img_per_s} img/s (batch ${row.batch}, ${row.steps} steps)${row.interrupted ? ", cut short" : ""}`,
+      );
       if (row.steps > 0) rows.push(row);
       if (row.interrupted) {
         printRows(rows, values.json === true);
@@ -104,11 +124,17 @@ export async function benchCommand(argv: string[]): Promise<void> {
     }
   }
   if (values["with-cpu"]) addCpu(rows, Math.min(seconds, 5), log);
+  if (values["with-wasm"]) addWasm(rows, seconds, log);
   if (values["compare-torch"]) addTorch(rows, seconds, backend.threads, log, batchSizes);
+  for (const row of rows)
+    if (row.wasm_img_per_s && row.torch_img_per_s) row.wasm_ratio = round2(row.wasm_img_per_s / row.torch_img_per_s);
   printRows(rows, values.json === true);
   const chart = stringFlag(values, "chart");
   if (chart) {
-    writeFileAtomic(chart, (await renderPng(batchScalingSpec(scalingPoints(rows, describeBackend(backend, { reasons: false }))))).png);
+    writeFileAtomic(
+      chart,
+      (await renderPng(batchScalingSpec(scalingPoints(rows, describeBackend(backend, { reasons: false }))))).png,
+    );
     log(`  chart written to ${chart}`);
   }
 }
@@ -122,7 +148,16 @@ function printRows(rows: BenchRow[], json: boolean): void {
 function scalingPoints(rows: BenchRow[], ours: string) {
   return rows.flatMap((r) => [
     { preset: r.preset, batch: r.batch, runner: `ours (${ours})`, img_per_s: r.train_img_per_s },
-    ...(r.torch_img_per_s ? [{ preset: r.preset, batch: r.batch, runner: `${r.torch_version} (${r.torch_blas})`, img_per_s: r.torch_img_per_s }] : []),
+    ...(r.torch_img_per_s
+      ? [
+          {
+            preset: r.preset,
+            batch: r.batch,
+            runner: `${r.torch_version} (${r.torch_blas})`,
+            img_per_s: r.torch_img_per_s,
+          },
+        ]
+      : []),
   ]);
 }
 
@@ -131,7 +166,9 @@ function batchSizesFlag(values: FlagValues): number[] | undefined {
   if (raw === undefined) return undefined;
   const sizes = raw.split(",").map((s) => Number(s.trim()));
   if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 4096)) {
-    throw new UserError(`--batch-sizes takes whole numbers from 1 to 4096 separated by commas, e.g. 16,32,64; got "${raw}".`);
+    throw new UserError(
+      `--batch-sizes takes whole numbers from 1 to 4096 separated by commas, e.g. 16,32,64; got "${raw}".`,
+    );
   }
   return sizes;
 }
@@ -144,50 +181,138 @@ function secondsFlag(values: FlagValues): number {
   return seconds;
 }
 
-/** Runs this same command on the cpu backend in a child process (a backend is chosen once per process). */
+/**
+ * Runs this same command on another backend in a child process (a backend is chosen once per process) and pairs
+ * each of our rows with the child's row of the same preset and batch size.
+ */
+function onBackend(
+  backend: "cpu" | "wasm",
+  rows: BenchRow[],
+  presets: string[],
+  seconds: number,
+  log: (line: string) => void,
+): [BenchRow, OtherRunRow][] {
+  let output = "";
+  for (const name of presets) {
+    const sizes = rows
+      .filter((r) => r.preset === name)
+      .map((r) => r.batch)
+      .join(",");
+    const args = [
+      path.join(__dirname, "main.js"),
+      "bench",
+      "--json",
+      "--seconds",
+      String(seconds),
+      "--preset",
+      name,
+      "--batch-sizes",
+      sizes,
+    ];
+    log(`  ${name} on the ${backend} backend, ${seconds} s per batch size...`);
+    const run = spawnSync(process.execPath, args, {
+      encoding: "utf8",
+      env: { ...STARTING_ENV, FMNIST_BACKEND: backend },
+    });
+    if (run.status !== 0) throw new UserError(`the ${backend} run of ${name} failed: ${run.stderr.trim()}`);
+    output += run.stdout;
+  }
+  return matchAnchorRows(rows, output);
+}
+
+/** Adds the plain cpu backend's speed (`cpu_img_per_s`, `vs_cpu`) for the presets it runs in seconds. */
 function addCpu(rows: BenchRow[], seconds: number, log: (line: string) => void): void {
-  const presets = rows.map((r) => r.preset).filter((name) => CPU_PRESETS.includes(name));
-  if (presets.length === 0) return;
-  const args = [path.join(__dirname, "main.js"), "bench", "--json", "--seconds", String(seconds), ...presets.flatMap((name) => ["--preset", name])];
-  log(`  cpu backend, ${seconds} s per preset...`);
-  const run = spawnSync(process.execPath, args, { encoding: "utf8", env: { ...STARTING_ENV, FMNIST_BACKEND: "cpu" } });
-  if (run.status !== 0) throw new UserError(`the cpu run failed: ${run.stderr.trim()}`);
-  for (const [row, other] of matchAnchorRows(rows, run.stdout)) {
+  const presets = [...new Set(rows.map((r) => r.preset))].filter((name) => CPU_PRESETS.includes(name));
+  for (const [row, other] of onBackend("cpu", rows, presets, seconds, log)) {
     row.cpu_img_per_s = other.train_img_per_s;
     row.vs_cpu = round2(row.train_img_per_s / other.train_img_per_s);
   }
 }
 
-/** Runs the PyTorch anchor on the same presets and thread count and adds its speed and our ratio to it. */
-function addTorch(rows: BenchRow[], seconds: number, threads: number, log: (line: string) => void, batchSizes?: number[]): void {
-  const anchor = process.env.FMNIST_TORCH_BENCH ?? path.join(projectRoot(), "..", "shared", "anchors", "torch_bench.py");
-  if (!fs.existsSync(anchor)) throw new UserError(`PyTorch anchor not found at ${anchor}; set FMNIST_TORCH_BENCH to torch_bench.py.`);
+/** Adds plain wasm's speed (`wasm_img_per_s`), the backend a learner gets where the native addon did not build. */
+function addWasm(rows: BenchRow[], seconds: number, log: (line: string) => void): void {
+  for (const [row, other] of onBackend("wasm", rows, [...new Set(rows.map((r) => r.preset))], seconds, log)) {
+    row.wasm_img_per_s = other.train_img_per_s;
+  }
+}
+
+/**
+ * Runs the course's presets in PyTorch (scripts/torch_presets.py, or the script FMNIST_TORCH_BENCH names, e.g. the
+ * external anchor shared/anchors/torch_bench.py) and adds its speed and our ratio to it. PyTorch runs at our thread
+ * count and, when that is above one, at one thread too; each row compares against the faster of the two, so a
+ * machine where OpenMP's thread hand-offs cost more than the second core brings cannot flatter our ratio.
+ */
+function addTorch(
+  rows: BenchRow[],
+  seconds: number,
+  threads: number,
+  log: (line: string) => void,
+  batchSizes?: number[],
+): void {
+  const script = process.env.FMNIST_TORCH_BENCH ?? path.join(projectRoot(), "scripts", "torch_presets.py");
+  if (!fs.existsSync(script))
+    throw new UserError(
+      `PyTorch benchmark script not found at ${script}; unset FMNIST_TORCH_BENCH or point it at one.`,
+    );
   const python = fs.existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
   const presets = [...new Set(rows.map((r) => r.preset))].flatMap((name) => ["--preset", name]);
-  // At the walkthroughs' batch sizes, the anchor itself; at others, our sweep over the anchor's own models.
-  const script = batchSizes ? path.join(projectRoot(), "scripts", "torch_batch_sweep.py") : anchor;
   const sizes = batchSizes ? batchSizes.flatMap((b) => ["--batch", String(b)]) : [];
-  const args = [script, "--require-fast-blas", "--seconds", String(seconds), "--threads", String(threads), ...presets, ...sizes];
-  log(`  PyTorch (${python} ${path.basename(script)}), ${seconds} s per measurement...`);
-  const run = spawnSync(python, args, { encoding: "utf8", env: { ...STARTING_ENV, FMNIST_TORCH_BENCH: anchor } });
-  if (run.status === REFERENCE_BLAS_EXIT) {
-    throw new UserError(
-      "PyTorch runs on the reference BLAS here (3-18x slower than it runs for anyone with OpenBLAS), so no ratios are " +
-        "printed against it: apt-get install libopenblas0-openmp, then run the benchmark again.",
-    );
-  }
-  if (run.status !== 0) {
-    throw new UserError(`the PyTorch anchor failed (${run.stderr.trim().split("\n").pop()}). On Debian: apt-get install python3-torch libopenblas0-openmp.`);
-  }
-  for (const [row, anchor] of matchAnchorRows(rows, run.stdout)) {
-    row.torch_img_per_s = anchor.train_img_per_s;
-    row.ratio = round2(row.train_img_per_s / anchor.train_img_per_s);
-    row.torch_version = anchor.framework;
-    row.torch_blas = anchor.blas;
-    row.torch_peak_rss_mib = anchor.peak_rss_mib;
+  for (const torchThreads of [...new Set([threads, 1])]) {
+    const args = [
+      script,
+      "--require-fast-blas",
+      "--seconds",
+      String(seconds),
+      "--threads",
+      String(torchThreads),
+      ...presets,
+      ...sizes,
+    ];
+    log(`  PyTorch (${python} ${path.basename(script)}), ${torchThreads} thread(s), ${seconds} s per measurement...`);
+    const run = spawnSync(python, args, { encoding: "utf8", env: STARTING_ENV });
+    if (run.status === REFERENCE_BLAS_EXIT) {
+      throw new UserError(
+        "PyTorch runs on the reference BLAS here (3-18x slower than it runs for anyone with OpenBLAS), so no ratios are " +
+          "printed against it: apt-get install libopenblas0-openmp, then run the benchmark again.",
+      );
+    }
+    if (run.status !== 0) {
+      throw new UserError(
+        `the PyTorch benchmark failed (${run.stderr.trim().split("\n").pop()}). On Debian: apt-get install python3-torch libopenblas0-openmp.`,
+      );
+    }
+    for (const [row, torch] of matchAnchorRows(rows, run.stdout)) {
+      if (torch.peak_rss_mib !== undefined)
+        row.torch_peak_rss_mib = Math.max(row.torch_peak_rss_mib ?? 0, torch.peak_rss_mib);
+      if (torch.train_img_per_s <= (row.torch_img_per_s ?? 0)) continue;
+      row.torch_img_per_s = torch.train_img_per_s;
+      row.torch_threads = torch.threads ?? torchThreads;
+      row.ratio = round2(row.train_img_per_s / torch.train_img_per_s);
+      row.torch_version = torch.framework;
+      row.torch_blas = torch.blas;
+    }
   }
   const first = rows.find((r) => r.torch_version);
-  if (first) log(`  anchor: ${first.torch_version} on ${first.torch_blas} BLAS, ${threads} thread(s)`);
+  if (first)
+    log(
+      `  PyTorch: ${first.torch_version} on ${first.torch_blas} BLAS; each row against its faster thread count (torch_threads)`,
+    );
+}
+
+/** Adds PyTorch's time per training step (at its faster thread count) to each step profile. */
+function addTorchStepTimes(
+  profiles: StepProfile[],
+  seconds: number,
+  threads: number,
+  log: (line: string) => void,
+): void {
+  const rows = profiles.map(
+    (p) => ({ preset: p.preset, batch: p.batch, train_img_per_s: (1000 * p.batch) / p.step_ms }) as BenchRow,
+  );
+  addTorch(rows, seconds, threads, log);
+  rows.forEach((row, i) => {
+    if (row.torch_img_per_s) profiles[i].torch_step_ms = Math.round((10000 * row.batch) / row.torch_img_per_s) / 10;
+  });
 }
 
 /** One JSON line of another run (the cpu backend, or the PyTorch anchor, which also says its framework and BLAS). */
@@ -197,12 +322,16 @@ interface OtherRunRow {
   train_img_per_s: number;
   framework?: string;
   blas?: string;
+  threads?: number;
   peak_rss_mib?: number;
 }
 
 /** Pairs each row with the line of the same preset (and batch size, where the line has one) in another run's JSON lines. */
 function matchAnchorRows(rows: BenchRow[], jsonLines: string): [BenchRow, OtherRunRow][] {
-  const other: OtherRunRow[] = jsonLines.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
+  const other: OtherRunRow[] = jsonLines
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line));
   return rows.flatMap((row): [BenchRow, OtherRunRow][] => {
     const match = other.find((o) => o.preset === row.preset && (o.batch === undefined || o.batch === row.batch));
     return match ? [[row, match]] : [];
@@ -215,7 +344,26 @@ function round2(x: number): number {
 
 /** A plain-text table of bench rows. */
 export function benchTable(rows: BenchRow[]): string {
-  const columns: (keyof BenchRow)[] = ["preset", "backend", "threads", "batch", "params", "train_img_per_s", "torch_img_per_s", "ratio", "cpu_img_per_s", "vs_cpu", "peak_rss_mib", "torch_peak_rss_mib", "torch_blas", "tensors_before", "tensors_after"];
+  const columns: (keyof BenchRow)[] = [
+    "preset",
+    "backend",
+    "threads",
+    "batch",
+    "params",
+    "train_img_per_s",
+    "torch_img_per_s",
+    "torch_threads",
+    "ratio",
+    "wasm_img_per_s",
+    "wasm_ratio",
+    "cpu_img_per_s",
+    "vs_cpu",
+    "peak_rss_mib",
+    "torch_peak_rss_mib",
+    "torch_blas",
+    "tensors_before",
+    "tensors_after",
+  ];
   const used = columns.filter((c) => rows.some((r) => r[c] !== undefined));
   const table = [used.map(String), ...rows.map((r) => used.map((c) => String(r[c] ?? "")))];
   const widths = used.map((_, i) => Math.max(...table.map((row) => row[i].length)));

@@ -1,3 +1,6 @@
+/**
+ * `fmnist data`: finds, verifies and describes the Fashion-MNIST files.
+ */
 import { CLASS_NAMES } from "../data/classes";
 import { loadFashionMnist } from "../data/dataset";
 import { parseFlags } from "./args";
@@ -28,9 +31,13 @@ export async function dataCommand(argv: string[]): Promise<void> {
   }
   console.log(`Fashion-MNIST from ${report.dir} (${report.source})`);
   console.log(`  train: ${report.train} images, test: ${report.test} images, loaded in ${report.load_seconds} s`);
-  console.log(`  checksums: ${report.checksums_verified ? "all four match the official release" : "not verified (unzipped files)"}`);
+  console.log(
+    `  checksums: ${report.checksums_verified ? "all four match the official release" : "not verified (unzipped files)"}`,
+  );
   console.log("  per class (train / test):");
   CLASS_NAMES.forEach((name, i) => {
-    console.log(`    ${String(i).padStart(2)} ${name.padEnd(12)} ${String(data.train.classCounts()[i]).padStart(6)} / ${data.test.classCounts()[i]}`);
+    console.log(
+      `    ${String(i).padStart(2)} ${name.padEnd(12)} ${String(data.train.classCounts()[i]).padStart(6)} / ${data.test.classCounts()[i]}`,
+    );
   });
 }

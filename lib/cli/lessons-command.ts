@@ -1,8 +1,11 @@
+/**
+ * `fmnist lessons`: runs the lesson notebooks headlessly in order and summarises the result records they show.
+ */
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as readline from "readline";
-import { clearResults, ResultRecord } from "../train/result";
+import { clearResults, ResultRecord } from "../metrics/results";
 import { UserError } from "../util/errors";
 import { Interrupted, watchInterrupts } from "../util/interrupt";
 import { projectRoot } from "../util/paths";
@@ -32,10 +35,15 @@ export interface LessonReport {
 /** The lesson notebooks (`notebooks/NN-name.ipynb`) in the order a learner takes them. */
 export function lessonNotebooks(only?: string[]): string[] {
   const dir = path.join(projectRoot(), "notebooks");
-  const all = fs.readdirSync(dir).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort();
+  const all = fs
+    .readdirSync(dir)
+    .filter((f) => /^\d\d-.*\.ipynb$/.test(f))
+    .sort();
   const picked = only ? all.filter((f) => only.some((prefix) => f.startsWith(prefix))) : all;
   if (only && picked.length === 0) {
-    throw new UserError(`--only ${only.join(",")} matches no lesson. Lessons: ${all.map((f) => f.slice(0, 2)).join(", ")}.`);
+    throw new UserError(
+      `--only ${only.join(",")} matches no lesson. Lessons: ${all.map((f) => f.slice(0, 2)).join(", ")}.`,
+    );
   }
   return picked.map((f) => path.join(dir, f));
 }
@@ -50,14 +58,21 @@ export async function lessonsCommand(argv: string[]): Promise<void> {
     timeout: { type: "string" },
   });
   const profile = stringFlag(values, "profile") ?? "full";
-  if (profile !== "full" && profile !== "smoke") throw new UserError(`--profile must be smoke or full, got "${profile}".`);
-  const only = stringFlag(values, "only")?.split(",").map((s) => s.trim()).filter(Boolean);
+  if (profile !== "full" && profile !== "smoke")
+    throw new UserError(`--profile must be smoke or full, got "${profile}".`);
+  const only = stringFlag(values, "only")
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const notebooks = lessonNotebooks(only);
   const root = projectRoot();
   const outDir = profile === "full" ? path.join(root, "notebooks") : path.join(root, ".lessons-smoke");
   const jupyter = require(path.join(root, "scripts", "jupyter-env.js"));
   const python: string | null = jupyter.findJupyterPython();
-  if (!python) throw new UserError("No Python with nbclient and nbconvert found. Run `npm start` (or apt-get install python3-nbclient jupyter-nbconvert).");
+  if (!python)
+    throw new UserError(
+      "No Python with nbclient and nbconvert found. Run `npm start` (or apt-get install python3-nbclient jupyter-nbconvert).",
+    );
   if (!fs.existsSync(path.join(jupyter.JUPYTER_DIR, "kernels", "tslab", "kernel.json"))) {
     throw new UserError("The tslab kernel is not registered yet: run `npm run setup` first.");
   }
@@ -67,25 +82,47 @@ export async function lessonsCommand(argv: string[]): Promise<void> {
   if (values.html) runnerArgs.push("--html");
   const timeout = positiveInt(values, "timeout");
   if (timeout) runnerArgs.push("--timeout", String(timeout));
-  const { reports, interrupted } = await runRunner(python, runnerArgs, jupyter.jupyterEnv({ FMNIST_PROFILE: profile }), (report) => {
-    if (report.ok) console.error(`✓ ${report.lesson} (${report.seconds} s) → ${path.relative(root, report.output ?? "")}`);
-    else if (report.stopped) console.error(`■ ${report.lesson}: stopped by you; its kernel is shut down and no notebook was written`);
-    else console.error(`✗ ${report.lesson}: cell ${report.cell} failed\n${report.source ?? ""}\n${report.error ?? ""}`);
-  });
+  const { reports, interrupted } = await runRunner(
+    python,
+    runnerArgs,
+    jupyter.jupyterEnv({ FMNIST_PROFILE: profile }),
+    (report) => {
+      if (report.ok)
+        console.error(`✓ ${report.lesson} (${report.seconds} s) → ${path.relative(root, report.output ?? "")}`);
+      else if (report.stopped)
+        console.error(`■ ${report.lesson}: stopped by you; its kernel is shut down and no notebook was written`);
+      else
+        console.error(`✗ ${report.lesson}: cell ${report.cell} failed\n${report.source ?? ""}\n${report.error ?? ""}`);
+    },
+  );
   const records = reports.flatMap((r) => r.records ?? []);
   if (values.json) for (const record of records) console.log(JSON.stringify(record));
   else console.log(summaryTable(records));
-  if (interrupted) throw new Interrupted(`stopped by you after ${reports.filter((r) => r.ok).length} of ${notebooks.length} lessons (summary above).`);
+  if (interrupted)
+    throw new Interrupted(
+      `stopped by you after ${reports.filter((r) => r.ok).length} of ${notebooks.length} lessons (summary above).`,
+    );
   const failed = reports.find((r) => !r.ok);
-  if (failed) throw new UserError(`lesson ${failed.lesson} failed at code cell ${failed.cell}; see the error above (the executed copy is in ${path.relative(root, outDir)}/).`);
-  if (reports.length < notebooks.length) throw new UserError(`the runner stopped after ${reports.length} of ${notebooks.length} lessons; see its messages above.`);
+  if (failed)
+    throw new UserError(
+      `lesson ${failed.lesson} failed at code cell ${failed.cell}; see the error above (the executed copy is in ${path.relative(root, outDir)}/).`,
+    );
+  if (reports.length < notebooks.length)
+    throw new UserError(
+      `the runner stopped after ${reports.length} of ${notebooks.length} lessons; see its messages above.`,
+    );
 }
 
 /**
  * Runs the Python runner and collects its reports. It runs in its own process group, so Ctrl-C reaches it once,
  * passed on here (its nbclient then shuts the kernel down); if this process exits first, the runner gets SIGTERM.
  */
-function runRunner(python: string, args: string[], env: NodeJS.ProcessEnv, onReport: (r: LessonReport) => void): Promise<{ reports: LessonReport[]; interrupted: boolean }> {
+function runRunner(
+  python: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onReport: (r: LessonReport) => void,
+): Promise<{ reports: LessonReport[]; interrupted: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(python, args, { env, stdio: ["ignore", "pipe", "inherit"], detached: true });
     const watch = watchInterrupts(() => child.kill("SIGINT"));
@@ -119,7 +156,20 @@ function runRunner(python: string, args: string[], env: NodeJS.ProcessEnv, onRep
 
 /** A plain-text table of result records, one row per trained model. */
 export function summaryTable(records: ResultRecord[]): string {
-  const columns: (keyof ResultRecord)[] = ["lesson", "model", "params", "epochs", "batch", "train_images", "train_accuracy", "test_accuracy", "seconds", "img_per_s", "backend", "profile"];
+  const columns: (keyof ResultRecord)[] = [
+    "lesson",
+    "model",
+    "params",
+    "epochs",
+    "batch",
+    "train_images",
+    "train_accuracy",
+    "test_accuracy",
+    "seconds",
+    "img_per_s",
+    "backend",
+    "profile",
+  ];
   const rows = [columns.map(String), ...records.map((r) => columns.map((c) => String(r[c] ?? "")))];
   const widths = columns.map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join("  ")).join("\n");

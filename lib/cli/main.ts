@@ -1,4 +1,8 @@
 #!/usr/bin/env node
+/**
+ * The `fmnist` command line: dispatches to one command per subcommand and turns user errors and interrupts into exit
+ * statuses.
+ */
 import { UserError } from "../util/errors";
 import { Interrupted, stoppableWorkRunning } from "../util/interrupt";
 import { BENCH_HELP, benchCommand } from "./bench-command";

@@ -1,3 +1,6 @@
+/**
+ * `fmnist presets`: lists the model presets with their parameter counts.
+ */
 import { selectBackend } from "../backend/select";
 import { PRESET_NAMES, presetInfo } from "../models/presets";
 import { parseFlags } from "./args";
@@ -12,9 +15,20 @@ export async function presetsCommand(argv: string[]): Promise<void> {
   for (const name of PRESET_NAMES) {
     const info = presetInfo(name);
     if (values.json) {
-      console.log(JSON.stringify({ name, params: info.params, trainable_params: info.trainableParams, batch: info.batchSize, optimizer: info.optimizer, source: info.source }));
+      console.log(
+        JSON.stringify({
+          name,
+          params: info.params,
+          trainable_params: info.trainableParams,
+          batch: info.batchSize,
+          optimizer: info.optimizer,
+          source: info.source,
+        }),
+      );
     } else {
-      console.log(`${name.padEnd(15)} ${info.params.toLocaleString("en-US").padStart(10)} params (${info.trainableParams.toLocaleString("en-US")} trainable)  batch ${info.batchSize}, ${info.optimizer}  — ${info.description}`);
+      console.log(
+        `${name.padEnd(15)} ${info.params.toLocaleString("en-US").padStart(10)} params (${info.trainableParams.toLocaleString("en-US")} trainable)  batch ${info.batchSize}, ${info.optimizer}  — ${info.description}`,
+      );
     }
   }
 }

@@ -1,7 +1,11 @@
+/**
+ * `fmnist train`: trains one preset from the command line and prints its result record.
+ */
 import { selectBackend, describeBackend } from "../backend/select";
 import { loadFashionMnist } from "../data/dataset";
 import { PRESET_NAMES, presetInfo } from "../models/presets";
-import { ResultRecord, resultOf, roundRecord } from "../train/result";
+import { ResultRecord, roundRecord } from "../metrics/results";
+import { resultOf } from "../train/result";
 import { trainPreset } from "../train/run";
 import { describeStop } from "../train/stopOnInterrupt";
 import { TrainResult } from "../train/train";
@@ -25,7 +29,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
   });
   const preset = stringFlag(values, "preset");
   if (!preset) throw new UserError(`--preset is required. Choose one of: ${PRESET_NAMES.join(", ")}.`);
-  if (!PRESET_NAMES.includes(preset)) throw new UserError(`Unknown preset "${preset}". Choose one of: ${PRESET_NAMES.join(", ")}.`);
+  if (!PRESET_NAMES.includes(preset))
+    throw new UserError(`Unknown preset "${preset}". Choose one of: ${PRESET_NAMES.join(", ")}.`);
   const epochs = positiveInt(values, "epochs") ?? 1;
   const subset = positiveInt(values, "subset");
   const seed = Number(stringFlag(values, "seed") ?? 0);
@@ -34,7 +39,13 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const data = await loadFashionMnist();
   if (!values.json) console.error(`Training ${preset} on ${describeBackend(backend)}`);
   const print = (record: object) =>
-    console.log(values.json ? JSON.stringify(record) : Object.entries(record).map(([k, v]) => `${k}: ${v}`).join("\n"));
+    console.log(
+      values.json
+        ? JSON.stringify(record)
+        : Object.entries(record)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join("\n"),
+    );
   try {
     const { model, record } = await trainPreset(preset, data, { epochs, subset, seed, lesson: "cli", callbacks: [] });
     model.dispose();
@@ -49,6 +60,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
 
 /** The result record of a training that Ctrl-C stopped: no test accuracy, and where it stopped. */
 function partialRecord(preset: string, fit: TrainResult): Omit<ResultRecord, "test_accuracy"> & { stopped: string } {
-  const { test_accuracy: _notMeasured, ...record } = roundRecord(resultOf({ lesson: "cli", model: preset }, presetInfo(preset).params, fit, { accuracy: NaN }));
+  const { test_accuracy: _notMeasured, ...record } = roundRecord(
+    resultOf({ lesson: "cli", model: preset }, presetInfo(preset).params, fit, { accuracy: NaN }),
+  );
   return { ...record, stopped: fit.interrupted ? describeStop(fit.interrupted) : "stopped by you" };
 }

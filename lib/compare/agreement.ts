@@ -43,8 +43,10 @@ function checkAnswers(labels: ArrayLike<number>, models: readonly ModelAnswers[]
   if (models.length === 0) throw new Error("Pass the answers of at least one model.");
   models.forEach((m, k) => {
     if (m.predictions.length !== labels.length || m.probabilities.length !== labels.length * NUM_CLASSES) {
-      throw new Error(`Model ${k} answered ${m.predictions.length} images (${m.probabilities.length} probabilities) ` +
-        `but there are ${labels.length} labels: evaluate every model on the same set.`);
+      throw new Error(
+        `Model ${k} answered ${m.predictions.length} images (${m.probabilities.length} probabilities) ` +
+          `but there are ${labels.length} labels: evaluate every model on the same set.`,
+      );
     }
   });
 }
@@ -52,7 +54,10 @@ function checkAnswers(labels: ArrayLike<number>, models: readonly ModelAnswers[]
 /** For every image, how many of the models predict its class right (0 to the number of models). */
 export function correctCounts(labels: ArrayLike<number>, models: readonly ModelAnswers[]): Int32Array {
   checkAnswers(labels, models);
-  return Int32Array.from({ length: labels.length }, (_, i) => models.filter((m) => m.predictions[i] === labels[i]).length);
+  return Int32Array.from(
+    { length: labels.length },
+    (_, i) => models.filter((m) => m.predictions[i] === labels[i]).length,
+  );
 }
 
 /** How many images exactly 0, 1, ..., N of the N models get right (index = number of models right). */
@@ -67,7 +72,8 @@ function mostFrequent(values: readonly number[]): { value: number; votes: number
   const votes = new Map<number, number>();
   for (const v of values) votes.set(v, (votes.get(v) ?? 0) + 1);
   let best = { value: Infinity, votes: 0 };
-  for (const [value, n] of votes) if (n > best.votes || (n === best.votes && value < best.value)) best = { value, votes: n };
+  for (const [value, n] of votes)
+    if (n > best.votes || (n === best.votes && value < best.value)) best = { value, votes: n };
   return best;
 }
 
@@ -83,7 +89,8 @@ export function sharedMistakes(labels: ArrayLike<number>, models: readonly Model
     const label = labels[index];
     const predictions = models.map((m) => m.predictions[index]);
     const { value: consensus, votes: consensusVotes } = mostFrequent(predictions);
-    const trueProbability = models.reduce((sum, m) => sum + m.probabilities[index * NUM_CLASSES + label], 0) / models.length;
+    const trueProbability =
+      models.reduce((sum, m) => sum + m.probabilities[index * NUM_CLASSES + label], 0) / models.length;
     mistakes.push({ index, label, predictions, consensus, consensusVotes, trueProbability });
   });
   return mistakes.sort((a, b) => a.trueProbability - b.trueProbability || a.index - b.index);
@@ -111,5 +118,7 @@ export function sharedConfusions(matrices: readonly (readonly (readonly number[]
     }
   }
   const total = (c: SharedConfusion) => c.counts.reduce((a, b) => a + b, 0);
-  return cells.sort((a, b) => b.least - a.least || total(b) - total(a) || a.label - b.label || a.predicted - b.predicted).slice(0, top);
+  return cells
+    .sort((a, b) => b.least - a.least || total(b) - total(a) || a.label - b.label || a.predicted - b.predicted)
+    .slice(0, top);
 }

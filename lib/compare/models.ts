@@ -2,8 +2,8 @@
  * Which trained models the comparison lesson puts side by side: one declarative table, so that the lesson, its
  * tests and the README agree on the names under which earlier lessons save their models and records.
  */
-import { currentProfile, Profile } from "../train/profile";
-import type { ResultRecord } from "../train/result";
+import { currentProfile, Profile } from "../util/profile";
+import type { ResultRecord } from "../metrics/results";
 import { UserError } from "../util/errors";
 
 /** One model an earlier lesson trains, saves and records. */
@@ -18,7 +18,12 @@ export interface ComparedModel {
 
 /** The lessons whose result records the comparison reads, in course order. */
 export const COMPARED_LESSONS: readonly string[] = Object.freeze([
-  "00-dataset", "01-basic-classification", "02-keras-apis", "03-cnn-simple", "04-cnn-deep", "05-vgg",
+  "00-dataset",
+  "01-basic-classification",
+  "02-keras-apis",
+  "03-cnn-simple",
+  "04-cnn-deep",
+  "05-vgg",
 ]);
 
 /** The best model of each lesson that trains one worth keeping, from the first network to VGG. */
@@ -42,11 +47,17 @@ export function savedModelName(model: ComparedModel, profile: Profile = currentP
  * @throws UserError naming the lesson to run again when it recorded no model of that size (the saved model and
  * the records then come from different runs)
  */
-export function recordOfSaved(model: ComparedModel, records: readonly ResultRecord[], measured: { params: number; accuracy: number }): ResultRecord {
+export function recordOfSaved(
+  model: ComparedModel,
+  records: readonly ResultRecord[],
+  measured: { params: number; accuracy: number },
+): ResultRecord {
   const candidates = records.filter((r) => r.lesson === model.lesson && r.params === measured.params);
   if (candidates.length === 0) {
-    throw new UserError(`Lesson ${model.lesson} recorded no model with ${measured.params} parameters like the saved ` +
-      `"${model.saved}": run lesson ${model.lesson} again, so that its records and saved model come from the same run.`);
+    throw new UserError(
+      `Lesson ${model.lesson} recorded no model with ${measured.params} parameters like the saved ` +
+        `"${model.saved}": run lesson ${model.lesson} again, so that its records and saved model come from the same run.`,
+    );
   }
   const distance = (r: ResultRecord) => Math.abs(r.test_accuracy - measured.accuracy);
   return candidates.reduce((best, r) => (distance(r) < distance(best) ? r : best));

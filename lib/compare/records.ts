@@ -2,8 +2,8 @@
  * Combining the result records that the lessons save: labels for charts, the models that buy accuracy most
  * cheaply, and the record of a model measured again without training it.
  */
-import { currentProfile } from "../train/profile";
-import type { ResultRecord } from "../train/result";
+import { currentProfile } from "../util/profile";
+import type { ResultRecord } from "../metrics/results";
 
 /** A record's name on charts: the lesson's number and the model, e.g. "03 cnn-simple". */
 export function recordLabel(record: Pick<ResultRecord, "lesson" | "model">): string {
@@ -20,11 +20,14 @@ export function timedTraining(record: Pick<ResultRecord, "timing">): boolean {
  * The runs no other run beats on both counts, fastest first: each one is more accurate than every faster run.
  * Every run off this list has a run that took no longer and reached at least its accuracy.
  */
-export function accuracyFrontier<T extends Pick<ResultRecord, "seconds" | "test_accuracy">>(records: readonly T[]): T[] {
+export function accuracyFrontier<T extends Pick<ResultRecord, "seconds" | "test_accuracy">>(
+  records: readonly T[],
+): T[] {
   const byTime = records.slice().sort((a, b) => a.seconds - b.seconds || b.test_accuracy - a.test_accuracy);
   const frontier: T[] = [];
   for (const record of byTime) {
-    if (frontier.length === 0 || record.test_accuracy > frontier[frontier.length - 1].test_accuracy) frontier.push(record);
+    if (frontier.length === 0 || record.test_accuracy > frontier[frontier.length - 1].test_accuracy)
+      frontier.push(record);
   }
   return frontier;
 }

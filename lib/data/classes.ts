@@ -1,4 +1,8 @@
 /**
+ * The data set's fixed facts: its ten class names and its image size.
+ */
+
+/**
  * The ten Fashion-MNIST classes, indexed by label (0..9).
  *
  * Zalando chose these so that the data set could replace the handwritten digits of MNIST one-for-one:

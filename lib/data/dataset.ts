@@ -1,3 +1,6 @@
+/**
+ * Fashion-MNIST in memory: the `ImageSet` of raw bytes and labels, loading the four files, subsets and splits.
+ */
 import * as fs from "fs";
 import { UserError } from "../util/errors";
 import { seededPermutation } from "../util/random";

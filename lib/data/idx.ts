@@ -1,3 +1,6 @@
+/**
+ * Reading and writing the IDX format the Fashion-MNIST files use (gzipped or not), with checks that name the bad file.
+ */
 import { gunzipSync } from "zlib";
 import { UserError } from "../util/errors";
 

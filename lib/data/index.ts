@@ -1,3 +1,6 @@
+/**
+ * The data set: class names, loading and checking the files, statistics, and conversion to tensors.
+ */
 export * from "./classes";
 export * from "./dataset";
 export * from "./idx";

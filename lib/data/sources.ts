@@ -1,3 +1,7 @@
+/**
+ * Where the Fashion-MNIST files come from: FMNIST_DATA, data/, Debian's package or a download, each file checked by
+ * its sha256.
+ */
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";

@@ -1,3 +1,6 @@
+/**
+ * Turns an `ImageSet` into the image and label tensors a model takes, flat or as images.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { UserError } from "../util/errors";
 import { IMAGE_SIZE, NUM_CLASSES } from "./classes";

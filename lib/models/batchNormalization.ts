@@ -11,7 +11,10 @@
  * saved here loads in plain tfjs.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { BatchNormalization, BatchNormalizationLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/normalization";
+import type {
+  BatchNormalization,
+  BatchNormalizationLayerArgs,
+} from "@tensorflow/tfjs-layers/dist/layers/normalization";
 import { batchNormTrain, batchNormTrainIsNative } from "../backend/batchnorm-train";
 
 /** The fields of tfjs-layers' BatchNormalization the training step reads (private in its typings). */
@@ -34,7 +37,8 @@ interface LayerVariableInternals {
 type Kwargs = Parameters<tf.layers.Layer["call"]>[1];
 
 /** tfjs-layers' class, as registered for deserialization before this module replaces it. */
-const TfjsBatchNormalization = tf.serialization.SerializationMap.getMap().classNameMap.BatchNormalization[0] as unknown as typeof BatchNormalization;
+const TfjsBatchNormalization = tf.serialization.SerializationMap.getMap().classNameMap
+  .BatchNormalization[0] as unknown as typeof BatchNormalization;
 
 /** value ← value − (value − batchValue) · (1 − momentum): tfjs-layers' moving average, op for op. */
 function updateMovingAverage(variable: LayerVariableInternals, batchValue: tf.Tensor, momentum: number): void {
@@ -59,7 +63,12 @@ export class FusedBatchNormalization extends TfjsBatchNormalization {
     const axis = fields.axis >= 0 ? fields.axis : fields.axis + x.rank;
     if (axis !== x.rank - 1 || x.rank < 2) return super.call(inputs, kwargs);
     return tf.tidy(() => {
-      const { y, mean, variance } = batchNormTrain(x, gamma.read() as tf.Tensor1D, beta.read() as tf.Tensor1D, fields.epsilon);
+      const { y, mean, variance } = batchNormTrain(
+        x,
+        gamma.read() as tf.Tensor1D,
+        beta.read() as tf.Tensor1D,
+        fields.epsilon,
+      );
       updateMovingAverage(fields.movingMean, mean, fields.momentum);
       updateMovingAverage(fields.movingVariance, variance, fields.momentum);
       return y;

@@ -1,3 +1,7 @@
+/**
+ * Looking inside a trained model as plain numbers: the names of its layers of a kind, convolution filters, and feature
+ * maps of one image.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { IMAGE_PIXELS, IMAGE_SIZE } from "../data/classes";
 import { UserError } from "../util/errors";
@@ -13,7 +17,10 @@ export interface LayerMaps {
 
 function layerNamed(model: tf.LayersModel, name: string): tf.layers.Layer {
   const layer = model.layers.find((l) => l.name === name);
-  if (!layer) throw new UserError(`Model "${model.name}" has no layer "${name}". Its layers: ${model.layers.map((l) => l.name).join(", ")}.`);
+  if (!layer)
+    throw new UserError(
+      `Model "${model.name}" has no layer "${name}". Its layers: ${model.layers.map((l) => l.name).join(", ")}.`,
+    );
   return layer;
 }
 
@@ -28,9 +35,14 @@ export function layerNamesOf(model: tf.LayersModel, className: string): string[]
  *
  * @throws UserError when the layer is not a 2-D convolution or has no such input channel
  */
-export function convFilters(model: tf.LayersModel, layerName: string, inputChannel = 0): { height: number; width: number; filters: Float32Array[] } {
+export function convFilters(
+  model: tf.LayersModel,
+  layerName: string,
+  inputChannel = 0,
+): { height: number; width: number; filters: Float32Array[] } {
   const layer = layerNamed(model, layerName);
-  if (layer.getClassName() !== "Conv2D") throw new UserError(`Layer "${layerName}" is a ${layer.getClassName()}, not a Conv2D.`);
+  if (layer.getClassName() !== "Conv2D")
+    throw new UserError(`Layer "${layerName}" is a ${layer.getClassName()}, not a Conv2D.`);
   const kernel = layer.getWeights()[0];
   const [height, width, inputs, outputs] = kernel.shape;
   if (!Number.isInteger(inputChannel) || inputChannel < 0 || inputChannel >= inputs) {
@@ -51,17 +63,28 @@ export function convFilters(model: tf.LayersModel, layerName: string, inputChann
  *
  * @throws UserError for an unknown layer, a layer whose output is not a stack of maps, or an image that is not 784 pixels
  */
-export function featureMaps(model: tf.LayersModel, image: ArrayLike<number>, layerNames: string[], divisor = 255): LayerMaps[] {
-  if (image.length !== IMAGE_PIXELS) throw new UserError(`featureMaps takes one 28×28 image (784 pixels), got ${image.length} values.`);
+export function featureMaps(
+  model: tf.LayersModel,
+  image: ArrayLike<number>,
+  layerNames: string[],
+  divisor = 255,
+): LayerMaps[] {
+  if (image.length !== IMAGE_PIXELS)
+    throw new UserError(`featureMaps takes one 28×28 image (784 pixels), got ${image.length} values.`);
   const layers = layerNames.map((name) => layerNamed(model, name));
   for (const layer of layers) {
     if ((layer.outputShape as number[]).length !== 4) {
-      throw new UserError(`Layer "${layer.name}" outputs shape [${layer.outputShape}], not a stack of maps [batch, height, width, channels].`);
+      throw new UserError(
+        `Layer "${layer.name}" outputs shape [${layer.outputShape}], not a stack of maps [batch, height, width, channels].`,
+      );
     }
   }
   const probe = tf.model({ inputs: model.inputs, outputs: layers.map((l) => l.output as tf.SymbolicTensor) });
   const outputs = tf.tidy(() => {
-    const x = tf.tensor4d(Float32Array.from(image, (v) => v / divisor), [1, IMAGE_SIZE, IMAGE_SIZE, 1]);
+    const x = tf.tensor4d(
+      Float32Array.from(image, (v) => v / divisor),
+      [1, IMAGE_SIZE, IMAGE_SIZE, 1],
+    );
     return ([] as tf.Tensor[]).concat(probe.predict(x) as tf.Tensor | tf.Tensor[]);
   });
   const result = outputs.map((out, i) => {

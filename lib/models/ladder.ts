@@ -1,3 +1,6 @@
+/**
+ * Lesson 04's ladder: walkthrough 001's steps from 29% to 90%, each as a configuration of the `cnn-deep` preset.
+ */
 import { PresetOptions } from "./presets";
 
 /**

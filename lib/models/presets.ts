@@ -1,3 +1,7 @@
+/**
+ * The walkthroughs' models as named presets, built with seeded weights and compiled, with their exact parameter
+ * counts.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { IMAGE_PIXELS, IMAGE_SIZE, NUM_CLASSES } from "../data/classes";
 import { Layout } from "../data/tensors";
@@ -37,13 +41,23 @@ export interface PresetOptions {
 }
 
 const OPTION_KEYS: (keyof PresetOptions)[] = [
-  "seed", "optimizer", "learningRate", "dropout", "batchNorm", "convBias", "initStddev", "widthDivisor", "compile", "convBlocks", "blockDropout",
+  "seed",
+  "optimizer",
+  "learningRate",
+  "dropout",
+  "batchNorm",
+  "convBias",
+  "initStddev",
+  "widthDivisor",
+  "compile",
+  "convBlocks",
+  "blockDropout",
 ];
 
 /** What a preset is and how the course trains it. */
 export interface PresetInfo {
   name: string;
-  /** The walkthrough (file in shared/seeds) the preset reproduces, in words. */
+  /** The walkthrough the preset reproduces (its number, as the lessons cite it), in words. */
   source: string;
   description: string;
   /** Batch size of the walkthrough (and of the PyTorch anchor). */
@@ -72,15 +86,38 @@ interface PresetDefinition {
 /** A seeded initializer (Glorot-uniform unless `initStddev` asks for a normal one), a different stream for each layer. */
 function initializer(o: Required<PresetOptions>, layerIndex: number): ReturnType<typeof tf.initializers.glorotUniform> {
   const seed = o.seed * 1000 + layerIndex;
-  return o.initStddev > 0 ? tf.initializers.randomNormal({ mean: 0, stddev: o.initStddev, seed }) : tf.initializers.glorotUniform({ seed });
+  return o.initStddev > 0
+    ? tf.initializers.randomNormal({ mean: 0, stddev: o.initStddev, seed })
+    : tf.initializers.glorotUniform({ seed });
 }
 
-function dense(o: Required<PresetOptions>, index: number, units: number, activation?: "relu" | "softmax", extra: object = {}) {
+function dense(
+  o: Required<PresetOptions>,
+  index: number,
+  units: number,
+  activation?: "relu" | "softmax",
+  extra: object = {},
+) {
   return tf.layers.dense({ units, activation, kernelInitializer: initializer(o, index), ...extra });
 }
 
-function conv(o: Required<PresetOptions>, index: number, filters: number, kernelSize: number, padding: "same" | "valid", extra: object = {}) {
-  return tf.layers.conv2d({ filters, kernelSize, padding, activation: "relu", useBias: o.convBias, kernelInitializer: initializer(o, index), ...extra });
+function conv(
+  o: Required<PresetOptions>,
+  index: number,
+  filters: number,
+  kernelSize: number,
+  padding: "same" | "valid",
+  extra: object = {},
+) {
+  return tf.layers.conv2d({
+    filters,
+    kernelSize,
+    padding,
+    activation: "relu",
+    useBias: o.convBias,
+    kernelInitializer: initializer(o, index),
+    ...extra,
+  });
 }
 
 const IMAGE_INPUT = [IMAGE_SIZE, IMAGE_SIZE, 1];
@@ -95,7 +132,11 @@ const DEFINITIONS: Record<string, PresetDefinition> = {
     build: (o) =>
       tf.sequential({
         name: "mlp",
-        layers: [tf.layers.flatten({ inputShape: IMAGE_INPUT }), dense(o, 1, 128, "relu"), dense(o, 2, NUM_CLASSES, "softmax")],
+        layers: [
+          tf.layers.flatten({ inputShape: IMAGE_INPUT }),
+          dense(o, 1, 128, "relu"),
+          dense(o, 2, NUM_CLASSES, "softmax"),
+        ],
       }),
   },
   "mlp-deep": {
@@ -149,12 +190,14 @@ const DEFINITIONS: Record<string, PresetDefinition> = {
   },
   "cnn-deep": {
     source: "001 TensorFlow estimator CNN",
-    description: "Conv 32/64/128 5x5 same relu, each + MaxPool 2, dropout .25 after the 2nd and 3rd, Dense 1024 relu, dropout .4, Dense 10",
+    description:
+      "Conv 32/64/128 5x5 same relu, each + MaxPool 2, dropout .25 after the 2nd and 3rd, Dense 1024 relu, dropout .4, Dense 10",
     batchSize: 100,
     optimizer: "adam",
     layout: "image",
     build: (o) => {
-      if (o.convBlocks !== 2 && o.convBlocks !== 3) throw new UserError(`convBlocks must be 2 or 3, got ${o.convBlocks}.`);
+      if (o.convBlocks !== 2 && o.convBlocks !== 3)
+        throw new UserError(`convBlocks must be 2 or 3, got ${o.convBlocks}.`);
       const blockDropout = () => (o.blockDropout ? dropout(o, 0.25) : []);
       const layers: tf.layers.Layer[] = [
         conv(o, 1, 32, 5, "same", { inputShape: IMAGE_INPUT }),
@@ -163,15 +206,26 @@ const DEFINITIONS: Record<string, PresetDefinition> = {
         tf.layers.maxPooling2d({ poolSize: 2 }),
       ];
       if (o.convBlocks === 3) {
-        layers.push(...blockDropout(), conv(o, 3, 128, 5, "same"), tf.layers.maxPooling2d({ poolSize: 2 }), ...blockDropout());
+        layers.push(
+          ...blockDropout(),
+          conv(o, 3, 128, 5, "same"),
+          tf.layers.maxPooling2d({ poolSize: 2 }),
+          ...blockDropout(),
+        );
       }
-      layers.push(tf.layers.flatten(), dense(o, 4, 1024, "relu"), ...dropout(o, 0.4), dense(o, 5, NUM_CLASSES, "softmax"));
+      layers.push(
+        tf.layers.flatten(),
+        dense(o, 4, 1024, "relu"),
+        ...dropout(o, 0.4),
+        dense(o, 5, NUM_CLASSES, "softmax"),
+      );
       return tf.sequential({ name: "cnn_deep", layers });
     },
   },
   vgg11: {
     source: "002 VGG-11 (channels divided by the width divisor, no batch norm)",
-    description: "VGG-11 pattern 64,M,128,M,256,256,M,512,512,M,512,512,M ÷ width divisor, on 28x28 zero-padded to 32x32",
+    description:
+      "VGG-11 pattern 64,M,128,M,256,256,M,512,512,M,512,512,M ÷ width divisor, on 28x28 zero-padded to 32x32",
     batchSize: 128,
     optimizer: "adam",
     layout: "image",
@@ -246,7 +300,8 @@ function resolveOptions(name: string, options: PresetOptions): Required<PresetOp
   }
   const learningRate = options.learningRate ?? (optimizer === "sgd" ? 0.01 : 0.001);
   if (!(learningRate > 0)) throw new UserError(`learningRate must be positive, got ${learningRate}.`);
-  if (options.initStddev !== undefined && !(options.initStddev > 0)) throw new UserError(`initStddev must be positive, got ${options.initStddev}.`);
+  if (options.initStddev !== undefined && !(options.initStddev > 0))
+    throw new UserError(`initStddev must be positive, got ${options.initStddev}.`);
   return {
     seed: options.seed ?? 0,
     optimizer,
@@ -280,7 +335,7 @@ export function makeOptimizer(name: OptimizerName, learningRate: number): tf.Opt
  * Builds a preset model, compiled with its optimizer, categorical cross-entropy and accuracy
  * (unless `compile: false`). Same seed, same initial weights. The presets and the walkthroughs they reproduce:
  *
- * | name | walkthrough (shared/seeds) | params (trainable) |
+ * | name | walkthrough | params (trainable) |
  * |---|---|---|
  * | `mlp` | 004 basic classification: Flatten → Dense 128 → Dense 10, adam, batch 32 | 101,770 |
  * | `mlp-deep` | 000 Keras Sequential API: 784 → 784 → 100 → 100 → 10, RMSprop, batch 32 | 705,050 |
@@ -296,14 +351,19 @@ export function createPreset(name: string, options: PresetOptions = {}): tf.Laye
   const o = resolveOptions(name, options);
   const model = definition(name).build(o);
   if (o.compile) {
-    model.compile({ optimizer: makeOptimizer(o.optimizer, o.learningRate), loss: "categoricalCrossentropy", metrics: ["accuracy"] });
+    model.compile({
+      optimizer: makeOptimizer(o.optimizer, o.learningRate),
+      loss: "categoricalCrossentropy",
+      metrics: ["accuracy"],
+    });
   }
   return model;
 }
 
 /** Parameter counts of a model: total (tfjs's count) and trainable (PyTorch's count). */
 export function countParams(model: tf.LayersModel): { params: number; trainableParams: number } {
-  const size = (weights: tf.LayerVariable[]) => weights.reduce((sum, w) => sum + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
+  const size = (weights: tf.LayerVariable[]) =>
+    weights.reduce((sum, w) => sum + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
   return { params: model.countParams(), trainableParams: size(model.trainableWeights) };
 }
 

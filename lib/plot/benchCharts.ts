@@ -22,7 +22,10 @@ export function batchScalingSpec(speeds: readonly BatchSpeed[], options: { title
   const bad = speeds.find((s) => !(s.batch > 0 && s.img_per_s > 0));
   if (bad) throw new Error(`batchScalingSpec needs positive batch sizes and speeds, got ${JSON.stringify(bad)}`);
   return finishSpec({
-    title: title(options.title ?? "Training speed against batch size", "images per second, higher is better; one run per point"),
+    title: title(
+      options.title ?? "Training speed against batch size",
+      "images per second, higher is better; one run per point",
+    ),
     data: { values: speeds },
     facet: { column: { field: "preset", type: "nominal", title: null } },
     spec: {
@@ -30,7 +33,13 @@ export function batchScalingSpec(speeds: readonly BatchSpeed[], options: { title
       height: 200,
       mark: { type: "line", point: true, tooltip: true },
       encoding: {
-        x: { field: "batch", type: "quantitative", scale: { type: "log", base: 2 }, axis: { values: [16, 32, 64, 128, 256, 512] }, title: "batch size" },
+        x: {
+          field: "batch",
+          type: "quantitative",
+          scale: { type: "log", base: 2 },
+          axis: { values: [16, 32, 64, 128, 256, 512] },
+          title: "batch size",
+        },
         y: { field: "img_per_s", type: "quantitative", title: "images / s" },
         color: { field: "runner", type: "nominal", title: null, legend: { orient: "bottom" } },
       },

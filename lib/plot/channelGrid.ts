@@ -31,7 +31,8 @@ export interface ChannelGridOptions {
  */
 export function channelGridPng(maps: readonly ArrayLike<number>[], options: ChannelGridOptions = {}): Buffer {
   const picked = (options.channels ?? maps.map((_, i) => i)).map((c) => ({ c, map: maps[c] }));
-  if (picked.length === 0 || picked.some((p) => !p.map)) throw new Error(`channelGridPng: no such channels among ${maps.length} maps.`);
+  if (picked.length === 0 || picked.some((p) => !p.map))
+    throw new Error(`channelGridPng: no such channels among ${maps.length} maps.`);
   let largest = 0;
   for (const { map } of picked) for (let i = 0; i < map.length; i++) largest = Math.max(largest, Math.abs(map[i]));
   largest ||= 1;
@@ -50,5 +51,7 @@ export function channelGridPng(maps: readonly ArrayLike<number>[], options: Chan
 
 /** A flat row-major map as rows of `width` values (so that non-square maps keep their shape). */
 function toRows(map: ArrayLike<number>, width: number): number[][] {
-  return Array.from({ length: Math.ceil(map.length / width) }, (_, r) => Array.from({ length: width }, (_, c) => Number(map[r * width + c])));
+  return Array.from({ length: Math.ceil(map.length / width) }, (_, r) =>
+    Array.from({ length: width }, (_, c) => Number(map[r * width + c])),
+  );
 }

@@ -1,3 +1,6 @@
+/**
+ * Class names as charts print them: the data set's ten names, or `class N` for a label beyond a list.
+ */
 import { CLASS_NAMES } from "../data/classes";
 
 /**

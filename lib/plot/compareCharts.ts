@@ -3,7 +3,7 @@
  */
 import { VegaLiteSpec } from "./render";
 import { COLORS, finishSpec, percent, title } from "./specCommon";
-import { accuracyKey } from "./trainingRecord";
+import { accuracyKey } from "../metrics/trainingRecord";
 
 /** Per-epoch values by metric name: loss, acc/accuracy, val_loss, val_acc/val_accuracy. */
 export type MetricHistory = { [metric: string]: ArrayLike<unknown> | undefined };
@@ -20,7 +20,9 @@ export interface NamedRun {
 /** The metric table of a run, whether given directly or as a `tf.History`. */
 function metricsOf(run: NamedRun): MetricHistory {
   const h = run.history as { history?: unknown };
-  return h.history && typeof h.history === "object" && !Array.isArray(h.history) ? (h.history as MetricHistory) : (run.history as MetricHistory);
+  return h.history && typeof h.history === "object" && !Array.isArray(h.history)
+    ? (h.history as MetricHistory)
+    : (run.history as MetricHistory);
 }
 
 /** Options for {@link compareRunsSpec}. */
@@ -49,15 +51,18 @@ export function runRows(runs: readonly NamedRun[]): RunRow[] {
     const history = metricsOf(run);
     const acc = accuracyKey(Object.keys(history));
     const series: [string | undefined, "loss" | "accuracy", "train" | "validation", number][] = [
-      ["loss", "loss", "train", 1], ["val_loss", "loss", "validation", 1],
-      [acc, "accuracy", "train", 100], [acc && `val_${acc}`, "accuracy", "validation", 100],
+      ["loss", "loss", "train", 1],
+      ["val_loss", "loss", "validation", 1],
+      [acc, "accuracy", "train", 100],
+      [acc && `val_${acc}`, "accuracy", "validation", 100],
     ];
     for (const [key, metric, split, scale] of series) {
       const values = key ? history[key] : undefined;
       if (!values) continue;
       for (let i = 0; i < values.length; i++) {
         const v = Number(values[i]);
-        if (Number.isFinite(v)) rows.push({ run: run.name, epoch: i + 1, metric, split, value: +(v * scale).toFixed(5) });
+        if (Number.isFinite(v))
+          rows.push({ run: run.name, epoch: i + 1, metric, split, value: +(v * scale).toFixed(5) });
       }
     }
   }
@@ -74,7 +79,9 @@ export function runRows(runs: readonly NamedRun[]): RunRow[] {
 export function compareRunsSpec(runs: readonly NamedRun[], options: CompareRunsOptions = {}): VegaLiteSpec {
   const rows = runRows(runs);
   if (rows.length === 0) {
-    throw new Error("compareRunsSpec: the runs have no loss/accuracy values; pass model.fit(...).history for each run.");
+    throw new Error(
+      "compareRunsSpec: the runs have no loss/accuracy values; pass model.fit(...).history for each run.",
+    );
   }
   // Only the splits the runs have appear in the legend (no "validation" entry for runs trained without one).
   const splits = (["train", "validation"] as const).filter((split) => rows.some((r) => r.split === split));
@@ -87,33 +94,55 @@ export function compareRunsSpec(runs: readonly NamedRun[], options: CompareRunsO
     height: 240,
     transform: [{ filter: `datum.metric === '${metric}'` }],
     encoding: {
-      x: { field: "epoch", type: "quantitative", scale: { domain: [1, Math.max(2, maxEpoch)] },
-        axis: { title: "epoch", format: "d", values: epochTicks } },
+      x: {
+        field: "epoch",
+        type: "quantitative",
+        scale: { domain: [1, Math.max(2, maxEpoch)] },
+        axis: { title: "epoch", format: "d", values: epochTicks },
+      },
       y: { field: "value", type: "quantitative", scale: { zero: false }, axis: { title: yTitle } },
-      color: { field: "run", type: "nominal", title: "run", sort: runs.map((r) => r.name),
-        legend: { symbolType: "stroke", symbolStrokeWidth: 3, symbolSize: 500, labelLimit: LABEL_LIMIT } },
+      color: {
+        field: "run",
+        type: "nominal",
+        title: "run",
+        sort: runs.map((r) => r.name),
+        legend: { symbolType: "stroke", symbolStrokeWidth: 3, symbolSize: 500, labelLimit: LABEL_LIMIT },
+      },
       detail: { field: "split" },
-      tooltip: [{ field: "run" }, { field: "split", title: "data" }, { field: "epoch" }, { field: "value", title: yTitle, format: ".4f" }],
+      tooltip: [
+        { field: "run" },
+        { field: "split", title: "data" },
+        { field: "epoch" },
+        { field: "value", title: yTitle, format: ".4f" },
+      ],
     },
     layer: [
       {
         mark: { type: "line", strokeWidth: 2 },
         encoding: {
-          strokeDash: { field: "split", type: "nominal", title: "data", sort: splits,
+          strokeDash: {
+            field: "split",
+            type: "nominal",
+            title: "data",
+            sort: splits,
             scale: { domain: splits, range: splits.map((split) => DASHES[split]) },
-            legend: { symbolType: "stroke", symbolStrokeWidth: 2, symbolStrokeColor: "#555", symbolSize: 500 } },
+            legend: { symbolType: "stroke", symbolStrokeWidth: 2, symbolStrokeColor: "#555", symbolSize: 500 },
+          },
         },
       },
       { mark: { type: "point", filled: true, size: 30 } },
     ],
   });
   const panels = [];
-  if (rows.some((r) => r.metric === "accuracy")) panels.push(panel("accuracy", "accuracy (%; the axis does not start at 0)"));
+  if (rows.some((r) => r.metric === "accuracy"))
+    panels.push(panel("accuracy", "accuracy (%; the axis does not start at 0)"));
   panels.push(panel("loss", options.lossTitle ?? "loss (cross-entropy)"));
   return finishSpec({
     title: title(
       options.title ?? "Training runs compared",
-      splits.includes("validation") ? "dashed: training data, solid: validation data" : "training data only (no validation set)",
+      splits.includes("validation")
+        ? "dashed: training data, solid: validation data"
+        : "training data only (no validation set)",
     ),
     data: { values: rows },
     hconcat: panels,
@@ -134,9 +163,16 @@ export interface ModelScore {
  * @example await showChart(testAccuracySpec([{ name: "MLP", accuracy: 0.88 }, { name: "CNN", accuracy: 0.91 }]))
  * @throws Error when the list is empty.
  */
-export function testAccuracySpec(scores: readonly ModelScore[], options: { title?: string; keepOrder?: boolean } = {}): VegaLiteSpec {
+export function testAccuracySpec(
+  scores: readonly ModelScore[],
+  options: { title?: string; keepOrder?: boolean } = {},
+): VegaLiteSpec {
   if (scores.length === 0) throw new Error("testAccuracySpec needs at least one { name, accuracy } entry.");
-  const rows = scores.map((s) => ({ name: s.name, percent: +(s.accuracy * 100).toFixed(2), text: percent(s.accuracy, 2) }));
+  const rows = scores.map((s) => ({
+    name: s.name,
+    percent: +(s.accuracy * 100).toFixed(2),
+    text: percent(s.accuracy, 2),
+  }));
   const order = (options.keepOrder ? rows : rows.slice().sort((a, b) => b.percent - a.percent)).map((r) => r.name);
   const best = scores.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
   return finishSpec({
@@ -150,7 +186,10 @@ export function testAccuracySpec(scores: readonly ModelScore[], options: { title
     },
     layer: [
       { mark: { type: "bar", color: COLORS.train, tooltip: true } },
-      { mark: { type: "text", align: "left", dx: 4, color: COLORS.text, fontSize: 12 }, encoding: { text: { field: "text" } } },
+      {
+        mark: { type: "text", align: "left", dx: 4, color: COLORS.text, fontSize: 12 },
+        encoding: { text: { field: "text" } },
+      },
     ],
   });
 }
@@ -170,7 +209,11 @@ export interface NamedAccuracy {
  */
 export function accuracyDotsSpec(values: readonly NamedAccuracy[], options: { title?: string } = {}): VegaLiteSpec {
   if (values.length === 0) throw new Error("accuracyDotsSpec needs at least one { part, accuracy } entry.");
-  const rows = values.map((v) => ({ part: v.part, percent: +(v.accuracy * 100).toFixed(2), text: percent(v.accuracy) }));
+  const rows = values.map((v) => ({
+    part: v.part,
+    percent: +(v.accuracy * 100).toFixed(2),
+    text: percent(v.accuracy),
+  }));
   const low = Math.max(0, Math.floor(Math.min(...rows.map((r) => r.percent))) - 2);
   const high = Math.min(100, Math.ceil(Math.max(...rows.map((r) => r.percent))) + 2);
   return finishSpec({
@@ -184,7 +227,10 @@ export function accuracyDotsSpec(values: readonly NamedAccuracy[], options: { ti
     },
     layer: [
       { mark: { type: "point", filled: true, size: 140, color: COLORS.train } },
-      { mark: { type: "text", align: "left", dx: 10, fontSize: 12, color: COLORS.text }, encoding: { text: { field: "text" } } },
+      {
+        mark: { type: "text", align: "left", dx: 10, fontSize: 12, color: COLORS.text },
+        encoding: { text: { field: "text" } },
+      },
     ],
   });
 }
@@ -218,23 +264,45 @@ export interface SettingDotsOptions {
  */
 export function settingDotsSpec(values: readonly SettingValue[], options: SettingDotsOptions): VegaLiteSpec {
   if (values.length === 0) throw new Error("settingDotsSpec needs at least one { setting, seed, value } entry.");
-  if (options.log && values.some((v) => !(v.value > 0))) throw new Error("settingDotsSpec: a log axis needs values above 0.");
+  if (options.log && values.some((v) => !(v.value > 0)))
+    throw new Error("settingDotsSpec: a log axis needs values above 0.");
   const rows = values.map((v) => ({ setting: v.setting, seed: `seed ${v.seed}`, value: v.value }));
   const settings = [...new Set(rows.map((r) => r.setting))];
-  const y = { field: "value", type: "quantitative", title: options.valueTitle, scale: options.log ? { type: "log" } : { zero: false } };
-  const layers: object[] = [{
-    data: { values: rows },
-    mark: { type: "point", filled: true, size: 70, opacity: 0.85, tooltip: true },
-    encoding: {
-      x: { field: "setting", type: "nominal", sort: settings, title: options.settingTitle, axis: { labelAngle: 0, labelLimit: 160 } },
-      xOffset: { field: "seed", type: "nominal" },
-      y,
-      color: { field: "seed", type: "nominal", title: null, legend: { orient: "bottom" } },
+  const y = {
+    field: "value",
+    type: "quantitative",
+    title: options.valueTitle,
+    scale: options.log ? { type: "log" } : { zero: false },
+  };
+  const layers: object[] = [
+    {
+      data: { values: rows },
+      mark: { type: "point", filled: true, size: 70, opacity: 0.85, tooltip: true },
+      encoding: {
+        x: {
+          field: "setting",
+          type: "nominal",
+          sort: settings,
+          title: options.settingTitle,
+          axis: { labelAngle: 0, labelLimit: 160 },
+        },
+        xOffset: { field: "seed", type: "nominal" },
+        y,
+        color: { field: "seed", type: "nominal", title: null, legend: { orient: "bottom" } },
+      },
     },
-  }];
+  ];
   if (options.reference !== undefined) {
-    layers.push({ data: { values: [{ value: options.reference }] }, mark: { type: "rule", color: "#444444", strokeDash: [5, 4] },
-      encoding: { y: { field: "value", type: "quantitative" } } });
+    layers.push({
+      data: { values: [{ value: options.reference }] },
+      mark: { type: "rule", color: "#444444", strokeDash: [5, 4] },
+      encoding: { y: { field: "value", type: "quantitative" } },
+    });
   }
-  return finishSpec({ title: title(options.title, options.subtitle), width: Math.max(240, settings.length * 110), height: 220, layer: layers });
+  return finishSpec({
+    title: title(options.title, options.subtitle),
+    width: Math.max(240, settings.length * 110),
+    height: 220,
+    layer: layers,
+  });
 }

@@ -6,13 +6,16 @@
 import { BenchmarkSource, PublishedResult } from "../compare/benchmarks";
 import { SharedConfusion } from "../compare/agreement";
 import { accuracyFrontier, recordLabel, timedTraining } from "../compare/records";
-import type { ResultRecord } from "../train/result";
+import type { ResultRecord } from "../metrics/results";
 import { CLASS_NAMES, className } from "./classNames";
 import { VegaLiteSpec } from "./render";
 import { COLORS, finishSpec, percent, title } from "./specCommon";
 
 /** The record fields the comparison charts read. */
-export type ComparedRecord = Pick<ResultRecord, "lesson" | "model" | "params" | "test_accuracy" | "seconds" | "img_per_s" | "timing">;
+export type ComparedRecord = Pick<
+  ResultRecord,
+  "lesson" | "model" | "params" | "test_accuracy" | "seconds" | "img_per_s" | "timing"
+>;
 
 function requireSome<T>(items: readonly T[], what: string): void {
   if (items.length === 0) throw new Error(`${what} needs at least one entry; got an empty list.`);
@@ -25,7 +28,10 @@ function requireSome<T>(items: readonly T[], what: string): void {
  *
  * @throws Error when there are no records.
  */
-export function recordsOverviewSpec(records: readonly ComparedRecord[], options: { title?: string } = {}): VegaLiteSpec {
+export function recordsOverviewSpec(
+  records: readonly ComparedRecord[],
+  options: { title?: string } = {},
+): VegaLiteSpec {
   requireSome(records, "recordsOverviewSpec");
   const rows = records.map((r) => ({
     name: recordLabel(r),
@@ -44,24 +50,41 @@ export function recordsOverviewSpec(records: readonly ComparedRecord[], options:
     transform: log ? [{ filter: `datum.${field} > 0` }] : [],
     encoding: {
       y: { field: "name", type: "nominal", sort: order, axis: first ? { title: null, labelLimit: 260 } : null },
-      x: { field, type: "quantitative", scale: log ? { type: "log" } : { zero: false, padding: 12 },
-        axis: { title: axisTitle, format, tickCount: 4 } },
+      x: {
+        field,
+        type: "quantitative",
+        scale: log ? { type: "log" } : { zero: false, padding: 12 },
+        axis: { title: axisTitle, format, tickCount: 4 },
+      },
     },
     layer: [
       {
         mark: { type: "point", size: 70, strokeWidth: 2 },
         encoding: {
           color: { value: COLORS.train },
-          fill: { field: "timed", type: "nominal", scale: { domain: ["training", "inference"], range: [COLORS.train, "white"] },
-            legend: { title: "time measured", orient: "bottom" } },
-          tooltip: [{ field: "name", title: "model" }, { field, title: axisTitle, format }],
+          fill: {
+            field: "timed",
+            type: "nominal",
+            scale: { domain: ["training", "inference"], range: [COLORS.train, "white"] },
+            legend: { title: "time measured", orient: "bottom" },
+          },
+          tooltip: [
+            { field: "name", title: "model" },
+            { field, title: axisTitle, format },
+          ],
         },
       },
-      { mark: { type: "text", align: "left", dx: 7, fontSize: 10, color: COLORS.text }, encoding: { text: { field, format } } },
+      {
+        mark: { type: "text", align: "left", dx: 7, fontSize: 10, color: COLORS.text },
+        encoding: { text: { field, format } },
+      },
     ],
   });
   return finishSpec({
-    title: title(options.title ?? "Every result record", `${rows.length} models; hollow: the time is of evaluation, not training`),
+    title: title(
+      options.title ?? "Every result record",
+      `${rows.length} models; hollow: the time is of evaluation, not training`,
+    ),
     data: { values: rows },
     hconcat: [
       panel("accuracy", "Test accuracy", "accuracy (%)", ".1f", false, true),
@@ -84,14 +107,30 @@ export function accuracyVsTimeSpec(records: readonly ComparedRecord[], options: 
   requireSome(trained, "accuracyVsTimeSpec (records that timed training)");
   const frontier = new Set(accuracyFrontier(trained));
   const rows = trained.map((r) => ({
-    name: recordLabel(r), lesson: r.lesson, seconds: r.seconds, accuracy: +(r.test_accuracy * 100).toFixed(2),
+    name: recordLabel(r),
+    lesson: r.lesson,
+    seconds: r.seconds,
+    accuracy: +(r.test_accuracy * 100).toFixed(2),
     onFrontier: frontier.has(r),
   }));
   const frontierRows = rows.filter((r) => r.onFrontier).sort((a, b) => a.seconds - b.seconds);
-  const x = { field: "seconds", type: "quantitative", scale: { type: "log" }, axis: { title: "training time (seconds, log scale)", format: ",~r" } };
-  const y = { field: "accuracy", type: "quantitative", scale: { zero: false, padding: 14 }, axis: { title: "test accuracy (%)" } };
+  const x = {
+    field: "seconds",
+    type: "quantitative",
+    scale: { type: "log" },
+    axis: { title: "training time (seconds, log scale)", format: ",~r" },
+  };
+  const y = {
+    field: "accuracy",
+    type: "quantitative",
+    scale: { zero: false, padding: 14 },
+    axis: { title: "test accuracy (%)" },
+  };
   return finishSpec({
-    title: title(options.title ?? "Accuracy against training time", "line: the runs no faster run matches; up and left is better"),
+    title: title(
+      options.title ?? "Accuracy against training time",
+      "line: the runs no faster run matches; up and left is better",
+    ),
     width: 560,
     height: 320,
     layer: [
@@ -104,9 +143,18 @@ export function accuracyVsTimeSpec(records: readonly ComparedRecord[], options: 
         data: { values: rows },
         mark: { type: "point", filled: true, size: 90 },
         encoding: {
-          x, y,
-          color: { field: "lesson", type: "nominal", legend: { title: "lesson", orient: "bottom", columns: 3, labelLimit: 220 } },
-          tooltip: [{ field: "name", title: "model" }, { field: "seconds", format: ".1f" }, { field: "accuracy", title: "accuracy (%)", format: ".2f" }],
+          x,
+          y,
+          color: {
+            field: "lesson",
+            type: "nominal",
+            legend: { title: "lesson", orient: "bottom", columns: 3, labelLimit: 220 },
+          },
+          tooltip: [
+            { field: "name", title: "model" },
+            { field: "seconds", format: ".1f" },
+            { field: "accuracy", title: "accuracy (%)", format: ".2f" },
+          ],
         },
       },
       {
@@ -125,42 +173,79 @@ export function accuracyVsTimeSpec(records: readonly ComparedRecord[], options: 
  * @param models - name and `matrix[true][predicted]` counts of each model.
  * @throws Error when the list is empty.
  */
-export function confusionMatricesSpec(models: readonly { name: string; matrix: readonly (readonly number[])[] }[],
-  options: { title?: string; classNames?: readonly string[] } = {}): VegaLiteSpec {
+export function confusionMatricesSpec(
+  models: readonly { name: string; matrix: readonly (readonly number[])[] }[],
+  options: { title?: string; classNames?: readonly string[] } = {},
+): VegaLiteSpec {
   requireSome(models, "confusionMatricesSpec");
   const names = options.classNames ?? CLASS_NAMES;
-  const cells = models.flatMap(({ name, matrix }) => matrix.flatMap((row, t) => {
-    const rowTotal = row.reduce((a, b) => a + b, 0);
-    return row.map((count, p) => ({
-      model: name, trueName: className(t, names), predName: className(p, names), count, share: rowTotal > 0 ? count / rowTotal : 0,
-    }));
-  }));
+  const cells = models.flatMap(({ name, matrix }) =>
+    matrix.flatMap((row, t) => {
+      const rowTotal = row.reduce((a, b) => a + b, 0);
+      return row.map((count, p) => ({
+        model: name,
+        trueName: className(t, names),
+        predName: className(p, names),
+        count,
+        share: rowTotal > 0 ? count / rowTotal : 0,
+      }));
+    }),
+  );
   const order = models[0].matrix.map((_, i) => className(i, names));
   return finishSpec({
-    title: title(options.title ?? "Confusion matrices side by side", "rows: true class, columns: predicted class; colour: share of the true class"),
+    title: title(
+      options.title ?? "Confusion matrices side by side",
+      "rows: true class, columns: predicted class; colour: share of the true class",
+    ),
     data: { values: cells },
-    facet: { field: "model", type: "nominal", sort: models.map((m) => m.name), header: { title: null, labelFontSize: 14 } },
+    facet: {
+      field: "model",
+      type: "nominal",
+      sort: models.map((m) => m.name),
+      header: { title: null, labelFontSize: 14 },
+    },
     columns: 2,
     spec: {
       width: 300,
       height: 300,
       encoding: {
-        x: { field: "predName", type: "nominal", sort: order, axis: { title: "predicted class", labelAngle: -40, grid: false } },
+        x: {
+          field: "predName",
+          type: "nominal",
+          sort: order,
+          axis: { title: "predicted class", labelAngle: -40, grid: false },
+        },
         y: { field: "trueName", type: "nominal", sort: order, axis: { title: "true class", grid: false } },
       },
       layer: [
         {
           mark: { type: "rect" },
           encoding: {
-            color: { field: "share", type: "quantitative", scale: { scheme: "blues", domain: [0, 1] }, legend: { title: "share of row", format: ".0%" } },
-            tooltip: [{ field: "model" }, { field: "trueName", title: "true class" }, { field: "predName", title: "predicted" }, { field: "count", title: "images" }],
+            color: {
+              field: "share",
+              type: "quantitative",
+              scale: { scheme: "blues", domain: [0, 1] },
+              legend: { title: "share of row", format: ".0%" },
+            },
+            tooltip: [
+              { field: "model" },
+              { field: "trueName", title: "true class" },
+              { field: "predName", title: "predicted" },
+              { field: "count", title: "images" },
+            ],
           },
         },
         {
           mark: { type: "text", fontSize: 9 },
           encoding: {
             text: { field: "count", type: "quantitative" },
-            color: { condition: [{ test: "datum.share > 0.5", value: "white" }, { test: "datum.count === 0", value: "#8c959f" }], value: COLORS.text },
+            color: {
+              condition: [
+                { test: "datum.share > 0.5", value: "white" },
+                { test: "datum.count === 0", value: "#8c959f" },
+              ],
+              value: COLORS.text,
+            },
           },
         },
       ],
@@ -176,18 +261,27 @@ export function confusionMatricesSpec(models: readonly { name: string; matrix: r
  * @param models - name and per-class accuracy (0..1, index = class) of each model.
  * @throws Error when the list is empty.
  */
-export function perClassComparisonSpec(models: readonly { name: string; perClassAccuracy: ArrayLike<number> }[],
-  options: { title?: string; classNames?: readonly string[] } = {}): VegaLiteSpec {
+export function perClassComparisonSpec(
+  models: readonly { name: string; perClassAccuracy: ArrayLike<number> }[],
+  options: { title?: string; classNames?: readonly string[] } = {},
+): VegaLiteSpec {
   requireSome(models, "perClassComparisonSpec");
   const names = options.classNames ?? CLASS_NAMES;
-  const rows = models.flatMap((m) => Array.from(m.perClassAccuracy, (accuracy, label) => ({
-    model: m.name, name: className(label, names), percent: +(accuracy * 100).toFixed(2),
-  })));
+  const rows = models.flatMap((m) =>
+    Array.from(m.perClassAccuracy, (accuracy, label) => ({
+      model: m.name,
+      name: className(label, names),
+      percent: +(accuracy * 100).toFixed(2),
+    })),
+  );
   const classes = Array.from(models[0].perClassAccuracy, (_, label) => className(label, names));
   const lowest = Math.min(...rows.map((r) => r.percent).filter(Number.isFinite));
   const domain = [Math.max(0, Math.floor((lowest - 2) / 5) * 5), 100];
   return finishSpec({
-    title: title(options.title ?? "Accuracy per class, model by model", "one row per class; the spread of a row is what the better models gain"),
+    title: title(
+      options.title ?? "Accuracy per class, model by model",
+      "one row per class; the spread of a row is what the better models gain",
+    ),
     width: 420,
     height: Math.max(160, classes.length * 24),
     data: { values: rows },
@@ -203,8 +297,17 @@ export function perClassComparisonSpec(models: readonly { name: string; perClass
       {
         mark: { type: "point", filled: true, size: 70, opacity: 0.9 },
         encoding: {
-          color: { field: "model", type: "nominal", sort: models.map((m) => m.name), legend: { title: "model", orient: "right" } },
-          tooltip: [{ field: "model" }, { field: "name", title: "class" }, { field: "percent", title: "accuracy (%)", format: ".1f" }],
+          color: {
+            field: "model",
+            type: "nominal",
+            sort: models.map((m) => m.name),
+            legend: { title: "model", orient: "right" },
+          },
+          tooltip: [
+            { field: "model" },
+            { field: "name", title: "class" },
+            { field: "percent", title: "accuracy (%)", format: ".1f" },
+          ],
         },
       },
     ],
@@ -218,8 +321,11 @@ export function perClassComparisonSpec(models: readonly { name: string; perClass
  * @param modelNames - the models, in the order of each confusion's `counts`.
  * @throws Error when there is nothing to draw or a count list does not match the names.
  */
-export function sharedConfusionsSpec(confusions: readonly SharedConfusion[], modelNames: readonly string[],
-  options: { title?: string; classNames?: readonly string[] } = {}): VegaLiteSpec {
+export function sharedConfusionsSpec(
+  confusions: readonly SharedConfusion[],
+  modelNames: readonly string[],
+  options: { title?: string; classNames?: readonly string[] } = {},
+): VegaLiteSpec {
   requireSome(confusions, "sharedConfusionsSpec");
   if (confusions.some((c) => c.counts.length !== modelNames.length)) {
     throw new Error(`sharedConfusionsSpec: each confusion needs one count per model (${modelNames.length}).`);
@@ -228,7 +334,10 @@ export function sharedConfusionsSpec(confusions: readonly SharedConfusion[], mod
   const pair = (c: SharedConfusion) => `${className(c.label, names)} → ${className(c.predicted, names)}`;
   const rows = confusions.flatMap((c) => c.counts.map((count, k) => ({ pair: pair(c), model: modelNames[k], count })));
   return finishSpec({
-    title: title(options.title ?? "The mistakes every model makes", "true class → predicted class: test images per model"),
+    title: title(
+      options.title ?? "The mistakes every model makes",
+      "true class → predicted class: test images per model",
+    ),
     width: 420,
     height: { step: 9 },
     data: { values: rows },
@@ -240,9 +349,19 @@ export function sharedConfusionsSpec(confusions: readonly SharedConfusion[], mod
     layer: [
       {
         mark: { type: "bar", tooltip: true },
-        encoding: { color: { field: "model", type: "nominal", sort: [...modelNames], legend: { title: "model", orient: "right" } } },
+        encoding: {
+          color: {
+            field: "model",
+            type: "nominal",
+            sort: [...modelNames],
+            legend: { title: "model", orient: "right" },
+          },
+        },
       },
-      { mark: { type: "text", align: "left", dx: 3, fontSize: 8, color: COLORS.text }, encoding: { text: { field: "count" } } },
+      {
+        mark: { type: "text", align: "left", dx: 3, fontSize: 8, color: COLORS.text },
+        encoding: { text: { field: "count" } },
+      },
     ],
   });
 }
@@ -274,10 +393,22 @@ export function agreementSpec(histogram: readonly number[], options: { title?: s
     layer: [
       {
         mark: { type: "bar", tooltip: true },
-        encoding: { color: { field: "role", type: "nominal", scale: { domain: ["all wrong", "they disagree", "all right"],
-          range: [COLORS.wrong, COLORS.neutral, COLORS.right] }, legend: { title: null, orient: "bottom" } } },
+        encoding: {
+          color: {
+            field: "role",
+            type: "nominal",
+            scale: {
+              domain: ["all wrong", "they disagree", "all right"],
+              range: [COLORS.wrong, COLORS.neutral, COLORS.right],
+            },
+            legend: { title: null, orient: "bottom" },
+          },
+        },
       },
-      { mark: { type: "text", align: "left", dx: 4, fontSize: 11, color: COLORS.text }, encoding: { text: { field: "text" } } },
+      {
+        mark: { type: "text", align: "left", dx: 4, fontSize: 11, color: COLORS.text },
+        encoding: { text: { field: "text" } },
+      },
     ],
   });
 }
@@ -289,34 +420,58 @@ export function agreementSpec(histogram: readonly number[], options: { title?: s
  * @param ours - the course's models, each with its test accuracy (0..1).
  * @throws Error when both lists are empty.
  */
-export function benchmarkSpec(ours: readonly { name: string; accuracy: number }[], published: readonly PublishedResult[],
-  options: { title?: string } = {}): VegaLiteSpec {
+export function benchmarkSpec(
+  ours: readonly { name: string; accuracy: number }[],
+  published: readonly PublishedResult[],
+  options: { title?: string } = {},
+): VegaLiteSpec {
   const origin: Record<BenchmarkSource, string> = { paper: "paper (Table 3)", readme: "README (submitted)" };
   const rows = [
     ...ours.map((o) => ({ name: `${o.name} (this course)`, accuracy: o.accuracy, source: "this course", notes: "" })),
     ...published.map((p) => ({ name: p.name, accuracy: p.accuracy, source: origin[p.source], notes: p.notes })),
   ].map((r) => ({ ...r, percent: +(r.accuracy * 100).toFixed(2), text: percent(r.accuracy, 1) }));
   requireSome(rows, "benchmarkSpec");
-  const order = rows.slice().sort((a, b) => b.percent - a.percent).map((r) => r.name);
+  const order = rows
+    .slice()
+    .sort((a, b) => b.percent - a.percent)
+    .map((r) => r.name);
   return finishSpec({
-    title: title(options.title ?? "Where our models stand", "Fashion-MNIST test accuracy; published figures as their sources give them"),
+    title: title(
+      options.title ?? "Where our models stand",
+      "Fashion-MNIST test accuracy; published figures as their sources give them",
+    ),
     width: 380,
     height: Math.max(120, rows.length * 20),
     data: { values: rows },
     encoding: {
       y: { field: "name", type: "nominal", sort: order, axis: { title: null, labelLimit: 300 } },
-      x: { field: "percent", type: "quantitative", scale: { zero: false, padding: 10 }, axis: { title: "test accuracy (%)" } },
+      x: {
+        field: "percent",
+        type: "quantitative",
+        scale: { zero: false, padding: 10 },
+        axis: { title: "test accuracy (%)" },
+      },
     },
     layer: [
       {
         mark: { type: "point", filled: true, size: 80 },
         encoding: {
-          color: { field: "source", type: "nominal", scale: { domain: ["this course", origin.paper, origin.readme],
-            range: [COLORS.wrong, COLORS.neutral, COLORS.train] }, legend: { title: "source", orient: "bottom" } },
+          color: {
+            field: "source",
+            type: "nominal",
+            scale: {
+              domain: ["this course", origin.paper, origin.readme],
+              range: [COLORS.wrong, COLORS.neutral, COLORS.train],
+            },
+            legend: { title: "source", orient: "bottom" },
+          },
           tooltip: [{ field: "name" }, { field: "text", title: "accuracy" }, { field: "notes" }],
         },
       },
-      { mark: { type: "text", align: "left", dx: 8, fontSize: 10, color: COLORS.text }, encoding: { text: { field: "text" } } },
+      {
+        mark: { type: "text", align: "left", dx: 8, fontSize: 10, color: COLORS.text },
+        encoding: { text: { field: "text" } },
+      },
     ],
   });
 }

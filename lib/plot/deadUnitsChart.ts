@@ -14,13 +14,23 @@ export interface NamedDeadUnits {
  *
  * @throws Error when no model has a hidden layer
  */
-export function deadUnitsSpec(models: readonly NamedDeadUnits[], options: { title?: string; subtitle?: string } = {}): VegaLiteSpec {
-  const rows = models.flatMap((m) => m.layers.map((l, i) => ({
-    model: m.name, layer: `hidden ${i + 1} (${l.units} units)`, percent: +(l.dead * 100).toFixed(1),
-  })));
+export function deadUnitsSpec(
+  models: readonly NamedDeadUnits[],
+  options: { title?: string; subtitle?: string } = {},
+): VegaLiteSpec {
+  const rows = models.flatMap((m) =>
+    m.layers.map((l, i) => ({
+      model: m.name,
+      layer: `hidden ${i + 1} (${l.units} units)`,
+      percent: +(l.dead * 100).toFixed(1),
+    })),
+  );
   if (rows.length === 0) throw new Error("deadUnitsSpec needs at least one model with a hidden layer.");
   return finishSpec({
-    title: chartTitle(options.title ?? "Dead ReLU units", options.subtitle ?? "units whose output is 0 for every probe image"),
+    title: chartTitle(
+      options.title ?? "Dead ReLU units",
+      options.subtitle ?? "units whose output is 0 for every probe image",
+    ),
     width: 440,
     height: 200,
     data: { values: rows },
@@ -29,7 +39,13 @@ export function deadUnitsSpec(models: readonly NamedDeadUnits[], options: { titl
       x: { field: "layer", type: "nominal", sort: null, title: null, axis: { labelAngle: 0 } },
       xOffset: { field: "model", type: "nominal", sort: null },
       y: { field: "percent", type: "quantitative", title: "dead units (%)", scale: { domain: [0, 100] } },
-      color: { field: "model", type: "nominal", sort: null, title: null, legend: { orient: "bottom", direction: "vertical", labelLimit: 400 } },
+      color: {
+        field: "model",
+        type: "nominal",
+        sort: null,
+        title: null,
+        legend: { orient: "bottom", direction: "vertical", labelLimit: 400 },
+      },
     },
   });
 }

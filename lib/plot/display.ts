@@ -7,61 +7,13 @@
  * `tslab/dist/jupyter.js`, accepts a full `display_data` message, so this module calls it directly.
  *
  * Outside a tslab kernel (plain node, CLI, tests) nothing is sent and the functions return `false`.
- * Tests can inject a writer with {@link setDisplayWriter}.
+ * Tests can inject a writer with `setDisplayWriter` (lib/util/notebook).
  */
 import { randomBytes } from "crypto";
+import { currentDisplayWriter, DisplayWriter } from "../util/notebook";
 
 /** A payload per MIME type. Binary payloads (`Uint8Array`/`Buffer`) are sent base64-encoded. */
 export type MimeBundle = { [mimeType: string]: string | Uint8Array | object };
-
-/** The content of a Jupyter `display_data` / `update_display_data` message. */
-export interface DisplayMessage {
-  /** MIME type to payload (strings, base64 strings, or JSON objects for `+json` types). */
-  data: { [mimeType: string]: unknown };
-  /** Per-MIME metadata, e.g. `{ "image/png": { width: 400 } }`. */
-  metadata: { [key: string]: unknown };
-  /** Not saved in the notebook; `display_id` lets later messages replace this output. */
-  transient: { display_id?: string };
-}
-
-/** Sends one message; `update = true` sends `update_display_data` instead of `display_data`. */
-export type DisplayWriter = (message: DisplayMessage, update: boolean) => void;
-
-let overrideWriter: DisplayWriter | null = null;
-
-/**
- * Replaces the writer used by every display function (for tests, or to route output elsewhere).
- *
- * @param writer - the writer to use, or `null` to go back to the tslab kernel (if any).
- */
-export function setDisplayWriter(writer: DisplayWriter | null): void {
-  overrideWriter = writer;
-}
-
-/** Finds tslab's `jupyter` module among modules already loaded by the kernel, without loading it. */
-function tslabWriter(): DisplayWriter | null {
-  const cache = typeof require === "function" ? require.cache : undefined;
-  if (!cache) return null;
-  for (const key of Object.keys(cache)) {
-    if (!/[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(key)) continue;
-    const exported = cache[key]?.exports as { lastWriteDisplayData?: DisplayWriter | null } | undefined;
-    const writer = exported?.lastWriteDisplayData;
-    if (typeof writer === "function") return writer;
-  }
-  return null;
-}
-
-/**
- * Returns the writer that display calls would use now: the injected one, else tslab's, else `null`.
- */
-export function currentDisplayWriter(): DisplayWriter | null {
-  return overrideWriter ?? tslabWriter();
-}
-
-/** True when running inside a tslab kernel cell (or a writer was injected). */
-export function inNotebook(): boolean {
-  return currentDisplayWriter() !== null;
-}
 
 /**
  * Converts a bundle into message `data`: binary payloads become base64 strings, the rest is kept.

@@ -3,7 +3,7 @@
  * most confident mistakes.
  */
 import { CLASS_NAMES, className } from "./classNames";
-import { ClassAccuracy, matrixAccuracy, mostConfidentMistakes } from "../train/metrics";
+import { ClassAccuracy, matrixAccuracy, mostConfidentMistakes } from "../metrics/classification";
 import { imageGridPng } from "./imageGrid";
 import { ImageInput } from "./raster";
 import { VegaLiteSpec } from "./render";
@@ -24,39 +24,71 @@ export interface EvaluationChartOptions {
  * @example await showChart(confusionMatrixSpec(confusionMatrix(testLabels, predicted)))
  * @param matrix - `matrix[true][predicted]` counts, e.g. from {@link confusionMatrix}.
  */
-export function confusionMatrixSpec(matrix: readonly (readonly number[])[], options: EvaluationChartOptions = {}): VegaLiteSpec {
+export function confusionMatrixSpec(
+  matrix: readonly (readonly number[])[],
+  options: EvaluationChartOptions = {},
+): VegaLiteSpec {
   const names = options.classNames ?? CLASS_NAMES;
-  const cells: { t: number; p: number; trueName: string; predName: string; count: number; share: number; shareText: string }[] = [];
+  const cells: {
+    t: number;
+    p: number;
+    trueName: string;
+    predName: string;
+    count: number;
+    share: number;
+    shareText: string;
+  }[] = [];
   let total = 0;
   matrix.forEach((row, t) => {
     const rowTotal = row.reduce((a, b) => a + b, 0);
     total += rowTotal;
     row.forEach((count, p) => {
       const share = rowTotal > 0 ? count / rowTotal : 0;
-      cells.push({ t, p, trueName: className(t, names), predName: className(p, names), count, share, shareText: percent(share) });
+      cells.push({
+        t,
+        p,
+        trueName: className(t, names),
+        predName: className(p, names),
+        count,
+        share,
+        shareText: percent(share),
+      });
     });
   });
   const order = matrix.map((_, i) => className(i, names));
   const side = Math.max(240, matrix.length * 44);
   return finishSpec({
-    title: title(options.title ?? "Confusion matrix", `${total} images, accuracy ${percent(matrixAccuracy(matrix))}; ` +
-      "rows: true class, columns: predicted class"),
+    title: title(
+      options.title ?? "Confusion matrix",
+      `${total} images, accuracy ${percent(matrixAccuracy(matrix))}; ` + "rows: true class, columns: predicted class",
+    ),
     width: side,
     height: side,
     data: { values: cells },
     encoding: {
-      x: { field: "predName", type: "nominal", sort: order, axis: { title: "predicted class", labelAngle: -40, orient: "bottom", grid: false } },
+      x: {
+        field: "predName",
+        type: "nominal",
+        sort: order,
+        axis: { title: "predicted class", labelAngle: -40, orient: "bottom", grid: false },
+      },
       y: { field: "trueName", type: "nominal", sort: order, axis: { title: "true class", grid: false } },
     },
     layer: [
       {
         mark: { type: "rect", tooltip: true },
         encoding: {
-          color: { field: "share", type: "quantitative", scale: { scheme: "blues", domain: [0, 1] },
-            legend: { title: "share of row", format: ".0%", gradientLength: side - 40, titleLimit: 200 } },
+          color: {
+            field: "share",
+            type: "quantitative",
+            scale: { scheme: "blues", domain: [0, 1] },
+            legend: { title: "share of row", format: ".0%", gradientLength: side - 40, titleLimit: 200 },
+          },
           tooltip: [
-            { field: "trueName", title: "true class" }, { field: "predName", title: "predicted" },
-            { field: "count", title: "images" }, { field: "shareText", title: "share of true class" },
+            { field: "trueName", title: "true class" },
+            { field: "predName", title: "predicted" },
+            { field: "count", title: "images" },
+            { field: "shareText", title: "share of true class" },
           ],
         },
       },
@@ -64,8 +96,13 @@ export function confusionMatrixSpec(matrix: readonly (readonly number[])[], opti
         mark: { type: "text", fontSize: 11 },
         encoding: {
           text: { field: "count", type: "quantitative" },
-          color: { condition: [{ test: "datum.share > 0.5", value: "white" }, { test: "datum.count === 0", value: "#8c959f" }],
-            value: COLORS.text },
+          color: {
+            condition: [
+              { test: "datum.share > 0.5", value: "white" },
+              { test: "datum.count === 0", value: "#8c959f" },
+            ],
+            value: COLORS.text,
+          },
         },
       },
     ],
@@ -78,13 +115,22 @@ export function confusionMatrixSpec(matrix: readonly (readonly number[])[], opti
  * @example await showChart(perClassAccuracySpec(perClassAccuracy(matrix)))
  * @param accuracies - per class: numbers in 0..1 (index = class), or {@link ClassAccuracy} records.
  */
-export function perClassAccuracySpec(accuracies: ArrayLike<number> | readonly ClassAccuracy[], options: EvaluationChartOptions = {}): VegaLiteSpec {
+export function perClassAccuracySpec(
+  accuracies: ArrayLike<number> | readonly ClassAccuracy[],
+  options: EvaluationChartOptions = {},
+): VegaLiteSpec {
   const names = options.classNames ?? CLASS_NAMES;
   const rows = Array.from(accuracies as ArrayLike<number | ClassAccuracy>, (a, i) => {
     const acc = typeof a === "number" ? a : a.accuracy;
     const label = typeof a === "number" ? i : a.label;
     const images = typeof a === "number" ? null : a.total;
-    return { index: label, name: className(label, names), percent: +(acc * 100).toFixed(2), text: percent(acc), images };
+    return {
+      index: label,
+      name: className(label, names),
+      percent: +(acc * 100).toFixed(2),
+      text: percent(acc),
+      images,
+    };
   }).filter((r) => Number.isFinite(r.percent));
   const order = rows.map((r) => r.name);
   const mean = rows.reduce((s, r) => s + r.percent, 0) / Math.max(1, rows.length);
@@ -147,15 +193,31 @@ export interface MistakesGridOptions extends EvaluationChartOptions {
  * @param labels - true class per image.
  * @throws Error when there are no mistakes to show.
  */
-export function mistakesGridPng(images: ArrayLike<ImageInput>, probabilities: ArrayLike<ArrayLike<number>>,
-  labels: ArrayLike<number>, options: MistakesGridOptions = {}): Buffer {
+export function mistakesGridPng(
+  images: ArrayLike<ImageInput>,
+  probabilities: ArrayLike<ArrayLike<number>>,
+  labels: ArrayLike<number>,
+  options: MistakesGridOptions = {},
+): Buffer {
   if (images.length !== labels.length) {
-    throw new Error(`mistakesGridPng got ${images.length} images but ${labels.length} labels; pass one label per image.`);
+    throw new Error(
+      `mistakesGridPng got ${images.length} images but ${labels.length} labels; pass one label per image.`,
+    );
   }
   const mistakes = mostConfidentMistakes(probabilities, labels, options.count ?? 16);
-  if (mistakes.length === 0) throw new Error("mistakesGridPng: the model made no mistakes on these images, so there is nothing to show.");
+  if (mistakes.length === 0)
+    throw new Error("mistakesGridPng: the model made no mistakes on these images, so there is nothing to show.");
   return imageGridPng(
-    mistakes.map((m) => ({ image: images[m.index], label: m.label, predicted: m.predicted, probability: m.probability })),
-    { title: options.title ?? `Most confident mistakes (${mistakes.length})`, columns: options.columns, classNames: options.classNames },
+    mistakes.map((m) => ({
+      image: images[m.index],
+      label: m.label,
+      predicted: m.predicted,
+      probability: m.probability,
+    })),
+    {
+      title: options.title ?? `Most confident mistakes (${mistakes.length})`,
+      columns: options.columns,
+      classNames: options.classNames,
+    },
   );
 }

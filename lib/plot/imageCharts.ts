@@ -3,16 +3,23 @@
  * and an image next to the model's class probabilities.
  */
 import { CLASS_NAMES, className } from "./classNames";
-import { argmax } from "../train/metrics";
+import { argmax } from "../metrics/classification";
 import { defaultRange, ImageInput, toGrayImage } from "./raster";
 import { VegaLiteSpec } from "./render";
 import { COLORS, finishSpec, percent, title } from "./specCommon";
 
 /** One pixel as a data row: its row, column and raw value. */
-interface PixelRow { row: number; col: number; value: number }
+interface PixelRow {
+  row: number;
+  col: number;
+  value: number;
+}
 
 /** Flattens an image into pixel rows and returns its size and value range. */
-function pixelData(image: ImageInput, width?: number): { rows: PixelRow[]; width: number; height: number; range: [number, number] } {
+function pixelData(
+  image: ImageInput,
+  width?: number,
+): { rows: PixelRow[]; width: number; height: number; range: [number, number] } {
   const gray = toGrayImage(image, { width, range: [0, 1] });
   const raw: number[] = [];
   const first = image.length > 0 ? (image as ArrayLike<unknown>)[0] : undefined;
@@ -22,7 +29,11 @@ function pixelData(image: ImageInput, width?: number): { rows: PixelRow[]; width
   } else {
     for (let i = 0; i < image.length; i++) raw.push(Number((image as ArrayLike<number>)[i]));
   }
-  const rows = raw.map((value, i) => ({ row: Math.floor(i / gray.width), col: i % gray.width, value: +value.toFixed(4) }));
+  const rows = raw.map((value, i) => ({
+    row: Math.floor(i / gray.width),
+    col: i % gray.width,
+    value: +value.toFixed(4),
+  }));
   return { rows, width: gray.width, height: gray.height, range: defaultRange(raw) };
 }
 
@@ -56,22 +67,44 @@ export function imageSpec(image: ImageInput, options: ImageSpecOptions = {}): Ve
   const size = options.size ?? 336;
   const scheme = options.colorScheme ?? "gray";
   const color = scheme === "gray" ? { domain: [...range], range: ["black", "white"] } : { domain: [...range], scheme };
-  const heading = options.title ?? (options.label !== undefined ? `Image of class "${className(options.label, options.classNames)}"` : "Image");
+  const heading =
+    options.title ??
+    (options.label !== undefined ? `Image of class "${className(options.label, options.classNames)}"` : "Image");
   return finishSpec({
     title: title(heading, `${width}x${height} pixels, values ${range[0]}–${range[1]}`),
     width: size,
     height: Math.round((size * height) / width),
     data: { values: rows },
-    transform: [{ calculate: "datum.col + 1", as: "col2" }, { calculate: "datum.row + 1", as: "row2" }],
+    transform: [
+      { calculate: "datum.col + 1", as: "col2" },
+      { calculate: "datum.row + 1", as: "row2" },
+    ],
     mark: { type: "rect", tooltip: true, aria: false },
     encoding: {
-      x: { field: "col", type: "quantitative", scale: { domain: [0, width], nice: false }, axis: { title: "column (pixel)", grid: false } },
+      x: {
+        field: "col",
+        type: "quantitative",
+        scale: { domain: [0, width], nice: false },
+        axis: { title: "column (pixel)", grid: false },
+      },
       x2: { field: "col2" },
-      y: { field: "row", type: "quantitative", scale: { domain: [0, height], nice: false, reverse: true }, axis: { title: "row (pixel)", grid: false } },
+      y: {
+        field: "row",
+        type: "quantitative",
+        scale: { domain: [0, height], nice: false, reverse: true },
+        axis: { title: "row (pixel)", grid: false },
+      },
       y2: { field: "row2" },
       color: {
-        field: "value", type: "quantitative", scale: color,
-        legend: { title: "pixel value", gradientLength: Math.round((size * height) / width) - 20, gradientThickness: 14, orient: "right" },
+        field: "value",
+        type: "quantitative",
+        scale: color,
+        legend: {
+          title: "pixel value",
+          gradientLength: Math.round((size * height) / width) - 20,
+          gradientThickness: 14,
+          orient: "right",
+        },
       },
     },
   });
@@ -94,7 +127,11 @@ export interface PredictionSpecOptions {
  * @example await showChart(predictionSpec(testImages[3], probs[3], { label: testLabels[3] }))
  * @throws Error when the probability list is empty.
  */
-export function predictionSpec(image: ImageInput, probabilities: ArrayLike<number>, options: PredictionSpecOptions = {}): VegaLiteSpec {
+export function predictionSpec(
+  image: ImageInput,
+  probabilities: ArrayLike<number>,
+  options: PredictionSpecOptions = {},
+): VegaLiteSpec {
   if (probabilities.length === 0) throw new Error("predictionSpec needs one probability per class; got an empty list.");
   const names = options.classNames ?? CLASS_NAMES;
   const predicted = argmax(probabilities);
@@ -103,48 +140,81 @@ export function predictionSpec(image: ImageInput, probabilities: ArrayLike<numbe
     const p = Number(probabilities[i]);
     let role = "other class";
     if (i === label) role = "true class";
-    if (i === predicted) role = label === undefined ? "predicted" : label === predicted ? "predicted = true class" : "predicted (wrong)";
+    if (i === predicted)
+      role = label === undefined ? "predicted" : label === predicted ? "predicted = true class" : "predicted (wrong)";
     return { index: i, name: className(i, names), percent: +(p * 100).toFixed(2), text: percent(p), role };
   });
-  const verdict = label === undefined ? "" : label === predicted ? " (right)" : ` (wrong, true class: ${className(label, names)})`;
-  const heading = options.title ?? `Prediction: ${className(predicted, names)} ${percent(Number(probabilities[predicted]))}${verdict}`;
+  const verdict =
+    label === undefined ? "" : label === predicted ? " (right)" : ` (wrong, true class: ${className(label, names)})`;
+  const heading =
+    options.title ??
+    `Prediction: ${className(predicted, names)} ${percent(Number(probabilities[predicted]))}${verdict}`;
   const { rows, width, height, range } = pixelData(image);
   const side = Math.max(1, Math.floor(196 / Math.max(width, height))) * Math.max(width, height);
   const barHeight = Math.max(196, probabilities.length * 22);
-  const palette: [string, string][] = [["true class", COLORS.right], ["predicted = true class", COLORS.right],
-    ["predicted (wrong)", COLORS.wrong], ["predicted", COLORS.train], ["other class", COLORS.neutral]];
+  const palette: [string, string][] = [
+    ["true class", COLORS.right],
+    ["predicted = true class", COLORS.right],
+    ["predicted (wrong)", COLORS.wrong],
+    ["predicted", COLORS.train],
+    ["other class", COLORS.neutral],
+  ];
   const used = palette.filter(([role]) => bars.some((b) => b.role === role));
   return finishSpec({
     title: title(heading, label === undefined ? undefined : `true class: ${className(label, names)}`),
     hconcat: [
       {
         title: { text: "input image", fontSize: 12, fontWeight: "normal" },
-        width: side, height: Math.round((side * height) / width),
+        width: side,
+        height: Math.round((side * height) / width),
         data: { values: rows },
-        transform: [{ calculate: "datum.col + 1", as: "col2" }, { calculate: "datum.row + 1", as: "row2" }],
+        transform: [
+          { calculate: "datum.col + 1", as: "col2" },
+          { calculate: "datum.row + 1", as: "row2" },
+        ],
         mark: { type: "rect", aria: false },
         encoding: {
           x: { field: "col", type: "quantitative", scale: { domain: [0, width], nice: false }, axis: null },
           x2: { field: "col2" },
-          y: { field: "row", type: "quantitative", scale: { domain: [0, height], nice: false, reverse: true }, axis: null },
+          y: {
+            field: "row",
+            type: "quantitative",
+            scale: { domain: [0, height], nice: false, reverse: true },
+            axis: null,
+          },
           y2: { field: "row2" },
-          color: { field: "value", type: "quantitative", scale: { domain: [...range], range: ["black", "white"] }, legend: null },
+          color: {
+            field: "value",
+            type: "quantitative",
+            scale: { domain: [...range], range: ["black", "white"] },
+            legend: null,
+          },
         },
       },
       {
         title: { text: "model output", fontSize: 12, fontWeight: "normal" },
-        width: 300, height: barHeight,
+        width: 300,
+        height: barHeight,
         data: { values: bars },
         encoding: {
           y: { field: "name", type: "nominal", sort: bars.map((b) => b.name), axis: { title: null } },
-          x: { field: "percent", type: "quantitative", scale: { domain: [0, 100] }, axis: { title: "probability (%)" } },
+          x: {
+            field: "percent",
+            type: "quantitative",
+            scale: { domain: [0, 100] },
+            axis: { title: "probability (%)" },
+          },
         },
         layer: [
           {
             mark: { type: "bar", tooltip: true },
             encoding: {
-              color: { field: "role", type: "nominal", legend: { title: null, orient: "bottom", direction: "vertical", labelLimit: 400 },
-                scale: { domain: used.map((u) => u[0]), range: used.map((u) => u[1]) } },
+              color: {
+                field: "role",
+                type: "nominal",
+                legend: { title: null, orient: "bottom", direction: "vertical", labelLimit: 400 },
+                scale: { domain: used.map((u) => u[0]), range: used.map((u) => u[1]) },
+              },
             },
           },
           { mark: { type: "text", align: "left", dx: 3, fontSize: 11 }, encoding: { text: { field: "text" } } },

@@ -47,7 +47,10 @@ const MARGIN = 12;
 const GAP = 14;
 
 /** The caption lines (text and colour) under one grid image. */
-export function gridCaption(item: GridItem, classNames: readonly string[] = CLASS_NAMES): { text: string; color: Rgb }[] {
+export function gridCaption(
+  item: GridItem,
+  classNames: readonly string[] = CLASS_NAMES,
+): { text: string; color: Rgb }[] {
   const lines: { text: string; color: Rgb }[] = [];
   if (item.caption !== undefined) lines.push({ text: item.caption, color: TEXT });
   else if (item.label !== undefined) lines.push({ text: className(item.label, classNames), color: TEXT });
@@ -82,8 +85,10 @@ export function imageGridPng(items: readonly GridItem[], options: ImageGridOptio
   const cellW = Math.max(tileW, captionW) + GAP;
   const frame = Math.min(4, Math.max(2, scale - 1));
   const cellH = frame + tileH + 8 + maxLines * lineH + GAP;
-  const columns = Math.max(1, Math.min(items.length,
-    options.columns ?? (Math.floor((1000 - 2 * MARGIN) / cellW) || 1)));
+  const columns = Math.max(
+    1,
+    Math.min(items.length, options.columns ?? (Math.floor((1000 - 2 * MARGIN) / cellW) || 1)),
+  );
   const rows = Math.ceil(items.length / columns);
 
   const hasPredictions = items.some((it) => it.predicted !== undefined && it.label !== undefined);
@@ -104,13 +109,23 @@ export function imageGridPng(items: readonly GridItem[], options: ImageGridOptio
   }
   const gridTop = MARGIN + headerH;
   items.forEach((item, i) => {
-    const col = i % columns, row = Math.floor(i / columns);
-    const cellX = MARGIN + col * cellW, cellY = gridTop + row * cellH + frame;
+    const col = i % columns,
+      row = Math.floor(i / columns);
+    const cellX = MARGIN + col * cellW,
+      cellY = gridTop + row * cellH + frame;
     const g = grays[i];
     const tx = cellX + Math.floor((cellW - GAP - g.width * scale) / 2);
     raster.drawGray(g, tx, cellY, scale, options.invert ?? false);
     const wrong = item.predicted !== undefined && item.label !== undefined && item.predicted !== item.label;
-    if (wrong) raster.strokeRect(tx - frame, cellY - frame, g.width * scale + 2 * frame, g.height * scale + 2 * frame, WRONG, frame);
+    if (wrong)
+      raster.strokeRect(
+        tx - frame,
+        cellY - frame,
+        g.width * scale + 2 * frame,
+        g.height * scale + 2 * frame,
+        WRONG,
+        frame,
+      );
     let ly = cellY + g.height * scale + 8;
     for (const line of captions[i]) {
       const lx = cellX + Math.floor((cellW - GAP - textWidth(line.text, fs)) / 2);

@@ -7,39 +7,69 @@
  *
  * @example import * as plot from "../dist/lib/plot"; await plot.showChart(plot.confusionMatrixSpec(m));
  */
-export { CLASS_NAMES, className } from "./classNames";
+export { className } from "./classNames";
+export { DisplayMessage, DisplayWriter, setDisplayWriter, currentDisplayWriter, inNotebook } from "../util/notebook";
+export { MimeBundle, ShowOptions, LiveDisplay, encodeBundle, showBundle, newLiveDisplay } from "./display";
 export {
-  MimeBundle, DisplayMessage, DisplayWriter, ShowOptions, LiveDisplay,
-  setDisplayWriter, currentDisplayWriter, inNotebook, encodeBundle, showBundle, newLiveDisplay,
-} from "./display";
-export {
-  VegaLiteSpec, VEGA_LITE_SCHEMA, VEGA_LITE_MIME, RenderedPng, RenderedChart, ChartBundleOptions, CHART_PROBLEM_PREFIX,
-  compileVegaLite, chartTitle, renderChart, chartProblems, chartProblemLine, renderSvg, canRenderPng, svgToPng, renderPng,
-  chartBundle, showChart, showPng,
+  VegaLiteSpec,
+  VEGA_LITE_SCHEMA,
+  VEGA_LITE_MIME,
+  RenderedPng,
+  RenderedChart,
+  ChartBundleOptions,
+  CHART_PROBLEM_PREFIX,
+  compileVegaLite,
+  chartTitle,
+  renderChart,
+  chartProblems,
+  chartProblemLine,
+  renderSvg,
+  canRenderPng,
+  svgToPng,
+  renderPng,
+  chartBundle,
+  showChart,
+  showPng,
 } from "./render";
 export { NotebookJson, NotebookChartReport, checkNotebookCharts, checkNotebookChartsFile } from "./notebookCharts";
 export { Rgb, ImageInput, GrayImage, GrayOptions, toGrayImage, Raster, grayImagePng, pngDataUrl } from "./raster";
 export { GridItem, ImageGridOptions, imageGridPng, gridCaption } from "./imageGrid";
 export { ImageSpecOptions, PredictionSpecOptions, imageSpec, predictionSpec } from "./imageCharts";
 export {
-  argmax, confusionMatrix, ClassAccuracy, perClassAccuracy, matrixAccuracy, Mistake, mostConfidentMistakes,
-} from "../train/metrics";
-export {
-  EvaluationChartOptions, MistakesGridOptions, confusionMatrixSpec, perClassAccuracySpec, mistakesGridPng,
+  EvaluationChartOptions,
+  MistakesGridOptions,
+  confusionMatrixSpec,
+  perClassAccuracySpec,
+  mistakesGridPng,
 } from "./evaluationCharts";
-export {
-  BatchPoint, EpochPoint, TrainingRecord, accuracyKey, recordToHistory, smooth, downsample,
-} from "./trainingRecord";
+export { smooth, downsample } from "./series";
 export { TrainingCurvesOptions, trainingCurvesSpec } from "./trainingCharts";
 export { ProgressState, formatDuration, progressBar, progressLine } from "./progress";
 export { BoardMode, TrainingBoardOptions, TrainingBoard, trainingBoard } from "./trainingBoard";
 export {
-  SummaryLayer, SummaryModel, LayerSummary, ModelSummary, summarizeModel, formatCount, modelSummaryText,
-  modelSummaryHtml, modelSummaryBundle, showModelSummary,
+  SummaryLayer,
+  SummaryModel,
+  LayerSummary,
+  ModelSummary,
+  summarizeModel,
+  formatCount,
+  modelSummaryText,
+  modelSummaryHtml,
+  modelSummaryBundle,
+  showModelSummary,
 } from "./modelSummary";
 export {
-  MetricHistory, NamedRun, CompareRunsOptions, ModelScore, NamedAccuracy, SettingValue, SettingDotsOptions, compareRunsSpec, testAccuracySpec,
-  accuracyDotsSpec, settingDotsSpec,
+  MetricHistory,
+  NamedRun,
+  CompareRunsOptions,
+  ModelScore,
+  NamedAccuracy,
+  SettingValue,
+  SettingDotsOptions,
+  compareRunsSpec,
+  testAccuracySpec,
+  accuracyDotsSpec,
+  settingDotsSpec,
 } from "./compareCharts";
 export { COLORS } from "./specCommon";
 export { GraphLayer, GraphModel, modelGraphSvg, showModelGraph } from "./modelGraph";
@@ -50,8 +80,15 @@ export { ChannelGridOptions, channelGridPng } from "./channelGrid";
 export { SourceComparisonStep, SourceComparisonOptions, sourceVersusOursSpec } from "./sourceCharts";
 export { EpochHistory, OverfittingOptions, overfittingSpec } from "./overfittingChart";
 export { TableRow, TableOptions, tableBundle, showTable } from "./table";
+export { RESULT_MIME, showResult } from "./resultCard";
 export { StepSeries, StepsChartOptions, accuracyByStepsSpec, trainingAccuracyBySteps } from "./stepsChart";
 export {
-  ComparedRecord, recordsOverviewSpec, accuracyVsTimeSpec, confusionMatricesSpec, perClassComparisonSpec, sharedConfusionsSpec,
-  agreementSpec, benchmarkSpec,
+  ComparedRecord,
+  recordsOverviewSpec,
+  accuracyVsTimeSpec,
+  confusionMatricesSpec,
+  perClassComparisonSpec,
+  sharedConfusionsSpec,
+  agreementSpec,
+  benchmarkSpec,
 } from "./comparisonCharts";

@@ -40,7 +40,8 @@ export interface ModelSummary {
 
 function formatShape(shape: unknown): string {
   if (Array.isArray(shape) && shape.length > 0 && Array.isArray(shape[0])) return shape.map(formatShape).join(", ");
-  if (Array.isArray(shape)) return `[${shape.map((d) => (d === null || d === undefined ? "null" : String(d))).join(", ")}]`;
+  if (Array.isArray(shape))
+    return `[${shape.map((d) => (d === null || d === undefined ? "null" : String(d))).join(", ")}]`;
   return "?";
 }
 
@@ -69,19 +70,29 @@ export function summarizeModel(model: SummaryModel): ModelSummary {
     try {
       params = layer.countParams();
     } catch (err) {
-      throw new Error(`summarizeModel: layer "${layer.name}" of model "${model.name}" is not built yet ` +
-        `(${(err as Error).message}). Give the first layer an inputShape, or call model.build(...) first.`);
+      throw new Error(
+        `summarizeModel: layer "${layer.name}" of model "${model.name}" is not built yet ` +
+          `(${(err as Error).message}). Give the first layer an inputShape, or call model.build(...) first.`,
+      );
     }
     trainable += weightCount(layer.trainableWeights);
     nonTrainable += weightCount(layer.nonTrainableWeights);
     layers.push({ name: layer.name, type: layer.getClassName(), outputShape: formatShape(shape), params });
   }
-  return { name: model.name, layers, totalParams: trainable + nonTrainable, trainableParams: trainable, nonTrainableParams: nonTrainable };
+  return {
+    name: model.name,
+    layers,
+    totalParams: trainable + nonTrainable,
+    trainableParams: trainable,
+    nonTrainableParams: nonTrainable,
+  };
 }
 
 /** 1234567 -> "1,234,567". */
 export function formatCount(n: number): string {
-  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return Math.round(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
 /** The summary as a fixed-width text table (for terminals and text/plain). */
@@ -115,16 +126,27 @@ export function modelSummaryHtml(summary: ModelSummary): string {
   const td = "padding:3px 12px;border-bottom:1px solid #e5e5e5;text-align:left";
   const tdNum = td.replace("text-align:left", "text-align:right") + ";font-variant-numeric:tabular-nums";
   const th = "padding:4px 12px;border-bottom:2px solid #444;text-align:left";
-  const rows = summary.layers.map((l) =>
-    `<tr><td style="${td}"><b>${escapeHtml(l.name)}</b> <span style="color:#57606a">(${escapeHtml(l.type)})</span></td>` +
-    `<td style="${td};font-family:monospace">${escapeHtml(l.outputShape)}</td><td style="${tdNum}">${formatCount(l.params)}</td></tr>`);
-  const foot = ([["Total params", summary.totalParams], ["Trainable params", summary.trainableParams],
-    ["Non-trainable params", summary.nonTrainableParams]] as [string, number][]).map(([k, v]) =>
-    `<tr><td colspan="2" style="padding:2px 12px;text-align:right">${k}</td><td style="padding:2px 12px;text-align:right"><b>${formatCount(v)}</b></td></tr>`);
-  return `<div><div style="font-weight:bold;margin:4px 0">Model: ${escapeHtml(summary.name)}</div>` +
+  const rows = summary.layers.map(
+    (l) =>
+      `<tr><td style="${td}"><b>${escapeHtml(l.name)}</b> <span style="color:#57606a">(${escapeHtml(l.type)})</span></td>` +
+      `<td style="${td};font-family:monospace">${escapeHtml(l.outputShape)}</td><td style="${tdNum}">${formatCount(l.params)}</td></tr>`,
+  );
+  const foot = (
+    [
+      ["Total params", summary.totalParams],
+      ["Trainable params", summary.trainableParams],
+      ["Non-trainable params", summary.nonTrainableParams],
+    ] as [string, number][]
+  ).map(
+    ([k, v]) =>
+      `<tr><td colspan="2" style="padding:2px 12px;text-align:right">${k}</td><td style="padding:2px 12px;text-align:right"><b>${formatCount(v)}</b></td></tr>`,
+  );
+  return (
+    `<div><div style="font-weight:bold;margin:4px 0">Model: ${escapeHtml(summary.name)}</div>` +
     `<table style="border-collapse:collapse;font-size:13px">` +
     `<thead><tr><th style="${th}">Layer (type)</th><th style="${th}">Output shape</th><th style="${th};text-align:right">Params</th></tr></thead>` +
-    `<tbody>${rows.join("")}</tbody><tfoot>${foot.join("")}</tfoot></table></div>`;
+    `<tbody>${rows.join("")}</tbody><tfoot>${foot.join("")}</tfoot></table></div>`
+  );
 }
 
 /** The notebook bundle: HTML table plus the text table as text/plain. */

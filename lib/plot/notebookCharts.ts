@@ -10,7 +10,10 @@ import { CHART_PROBLEM_PREFIX, chartProblems, chartTitle, renderChart, VegaLiteS
 
 /** The parts of an .ipynb file this check reads. */
 export interface NotebookJson {
-  cells: { cell_type: string; outputs?: { output_type: string; text?: string | string[]; data?: { [mime: string]: unknown } }[] }[];
+  cells: {
+    cell_type: string;
+    outputs?: { output_type: string; text?: string | string[]; data?: { [mime: string]: unknown } }[];
+  }[];
 }
 
 /** What {@link checkNotebookCharts} found. */
@@ -34,7 +37,10 @@ export async function checkNotebookCharts(notebook: NotebookJson): Promise<Noteb
     codeCell++;
     for (const output of cell.outputs ?? []) {
       const texts = [joined(output.text), joined(output.data?.["text/plain"])];
-      for (const line of texts.join("\n").split("\n").filter((l) => l.includes(CHART_PROBLEM_PREFIX))) {
+      for (const line of texts
+        .join("\n")
+        .split("\n")
+        .filter((l) => l.includes(CHART_PROBLEM_PREFIX))) {
         report.problems.push(`code cell ${codeCell} shows: ${line.trim()}`);
       }
       for (const [mime, payload] of Object.entries(output.data ?? {})) {
@@ -47,7 +53,8 @@ export async function checkNotebookCharts(notebook: NotebookJson): Promise<Noteb
         } catch (error) {
           problems = [(error as Error).message];
         }
-        for (const problem of problems) report.problems.push(`code cell ${codeCell}, chart "${chartTitle(spec)}": ${problem}`);
+        for (const problem of problems)
+          report.problems.push(`code cell ${codeCell}, chart "${chartTitle(spec)}": ${problem}`);
       }
     }
   }
@@ -64,7 +71,9 @@ export async function checkNotebookChartsFile(file: string): Promise<NotebookCha
   try {
     notebook = JSON.parse(fs.readFileSync(file, "utf8")) as NotebookJson;
   } catch (error) {
-    throw new UserError(`${file} could not be read as a notebook (${(error as Error).message}); run the lesson again to write it.`);
+    throw new UserError(
+      `${file} could not be read as a notebook (${(error as Error).message}); run the lesson again to write it.`,
+    );
   }
   if (!Array.isArray(notebook.cells)) throw new UserError(`${file} has no cells: it is not a Jupyter notebook.`);
   return checkNotebookCharts(notebook);

@@ -28,14 +28,26 @@ export interface OverfittingOptions {
  */
 export function overfittingSpec(history: EpochHistory, options: OverfittingOptions): VegaLiteSpec {
   const epochs = history.loss.length;
-  if (!history.val_loss?.length) throw new Error("overfittingSpec needs validation values: train with validationSplit or validationData.");
+  if (!history.val_loss?.length)
+    throw new Error("overfittingSpec needs validation values: train with validationSplit or validationData.");
   if (!(Number.isInteger(options.bestEpoch) && options.bestEpoch >= 1 && options.bestEpoch <= epochs)) {
     throw new Error(`overfittingSpec: bestEpoch ${options.bestEpoch} is not one of the ${epochs} epochs.`);
   }
-  const rows = runRows([{ name: "run", history: { ...history } }]).map(({ epoch, metric, split, value }) => ({ epoch, metric, split, value }));
+  const rows = runRows([{ name: "run", history: { ...history } }]).map(({ epoch, metric, split, value }) => ({
+    epoch,
+    metric,
+    split,
+    value,
+  }));
   const splits = ["train", "validation"];
   // every layer states the same x scale, or vega-lite widens it to the union of the layers' data
-  const x = (field: string) => ({ field, type: "quantitative", title: "epoch", scale: { domain: [1, Math.max(2, epochs)] }, axis: { format: "d", tickMinStep: 1 } });
+  const x = (field: string) => ({
+    field,
+    type: "quantitative",
+    title: "epoch",
+    scale: { domain: [1, Math.max(2, epochs)] },
+    axis: { format: "d", tickMinStep: 1 },
+  });
   const panel = (metric: "loss" | "accuracy", yTitle: string) => ({
     width: 330,
     height: 230,
@@ -49,8 +61,10 @@ export function overfittingSpec(history: EpochHistory, options: OverfittingOptio
         data: { values: [{ epoch: options.bestEpoch, text: `kept: epoch ${options.bestEpoch}` }] },
         layer: [
           { mark: { type: "rule", color: COLORS.right, strokeWidth: 2 }, encoding: { x: x("epoch") } },
-          { mark: { type: "text", align: "left", dx: 4, y: 8, color: COLORS.right, fontSize: 11 },
-            encoding: { x: x("epoch"), text: { field: "text" } } },
+          {
+            mark: { type: "text", align: "left", dx: 4, y: 8, color: COLORS.right, fontSize: 11 },
+            encoding: { x: x("epoch"), text: { field: "text" } },
+          },
         ],
       },
       {
@@ -59,8 +73,26 @@ export function overfittingSpec(history: EpochHistory, options: OverfittingOptio
         encoding: {
           x: x("epoch"),
           y: { field: "value", type: "quantitative", scale: { zero: false }, axis: { title: yTitle } },
-          color: { field: "split", type: "nominal", title: null, sort: splits, scale: { domain: splits, range: [COLORS.train, COLORS.validation] } },
-          strokeDash: { field: "split", type: "nominal", title: null, sort: splits, scale: { domain: splits, range: [[6, 4], [1, 0]] } },
+          color: {
+            field: "split",
+            type: "nominal",
+            title: null,
+            sort: splits,
+            scale: { domain: splits, range: [COLORS.train, COLORS.validation] },
+          },
+          strokeDash: {
+            field: "split",
+            type: "nominal",
+            title: null,
+            sort: splits,
+            scale: {
+              domain: splits,
+              range: [
+                [6, 4],
+                [1, 0],
+              ],
+            },
+          },
           tooltip: [{ field: "split" }, { field: "epoch" }, { field: "value", title: yTitle, format: ".4f" }],
         },
         layer: [{ mark: { type: "line", strokeWidth: 2 } }, { mark: { type: "point", filled: true, size: 30 } }],
@@ -68,7 +100,10 @@ export function overfittingSpec(history: EpochHistory, options: OverfittingOptio
     ],
   });
   return finishSpec({
-    title: title(options.title ?? "Where overfitting starts", "dashed: training data, solid: validation data; shaded: epochs after the kept one"),
+    title: title(
+      options.title ?? "Where overfitting starts",
+      "dashed: training data, solid: validation data; shaded: epochs after the kept one",
+    ),
     hconcat: [panel("loss", "loss (cross-entropy)"), panel("accuracy", "accuracy (%)")],
     resolve: { scale: { y: "independent" } },
     config: { legend: { orient: "bottom", symbolType: "stroke", symbolStrokeWidth: 2, symbolSize: 500 } },

@@ -26,7 +26,9 @@ export interface ProgressState {
 export function formatDuration(seconds: number | undefined): string {
   if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return "?";
   const s = Math.round(seconds);
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+  const h = Math.floor(s / 3600),
+    m = Math.floor((s % 3600) / 60),
+    sec = s % 60;
   const mm = h > 0 ? String(m).padStart(2, "0") : String(m);
   return `${h > 0 ? `${h}:` : ""}${mm}:${String(sec).padStart(2, "0")}`;
 }
@@ -48,9 +50,11 @@ export function progressLine(state: ProgressState, withBar = false, barWidth = 2
   const parts: string[] = [];
   const epoch = `epoch ${state.epoch + 1}${state.totalEpochs ? `/${state.totalEpochs}` : ""}`;
   const steps = `${state.step}${state.stepsPerEpoch ? `/${state.stepsPerEpoch}` : ""}`;
-  if (withBar && state.stepsPerEpoch) parts.push(`${epoch} ${progressBar(state.step / state.stepsPerEpoch, barWidth)} ${steps}`);
+  if (withBar && state.stepsPerEpoch)
+    parts.push(`${epoch} ${progressBar(state.step / state.stepsPerEpoch, barWidth)} ${steps}`);
   else parts.push(epoch, `step ${steps}`);
-  if (state.imagesPerSecond !== undefined && Number.isFinite(state.imagesPerSecond)) parts.push(`${Math.round(state.imagesPerSecond)} img/s`);
+  if (state.imagesPerSecond !== undefined && Number.isFinite(state.imagesPerSecond))
+    parts.push(`${Math.round(state.imagesPerSecond)} img/s`);
   if (state.etaSeconds !== undefined) parts.push(`ETA ${formatDuration(state.etaSeconds)}`);
   if (state.loss !== undefined) parts.push(`loss ${state.loss.toFixed(4)}`);
   if (state.acc !== undefined) parts.push(`acc ${(state.acc * 100).toFixed(1)}%`);

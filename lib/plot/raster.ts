@@ -47,7 +47,9 @@ export function toGrayImage(image: ImageInput, options: GrayOptions = {}): GrayI
     flat = [];
     for (let r = 0; r < rows.length; r++) {
       if (rows[r].length !== width) {
-        throw new Error(`image row ${r} has ${rows[r].length} pixels but row 0 has ${width}; rows must be equal length.`);
+        throw new Error(
+          `image row ${r} has ${rows[r].length} pixels but row 0 has ${width}; rows must be equal length.`,
+        );
       }
       for (let c = 0; c < width; c++) flat.push(Number(rows[r][c]));
     }
@@ -56,8 +58,10 @@ export function toGrayImage(image: ImageInput, options: GrayOptions = {}): GrayI
     width = options.width ?? Math.round(Math.sqrt(flat.length));
   }
   if (flat.length === 0 || width <= 0 || flat.length % width !== 0) {
-    throw new Error(`image has ${flat.length} values, which is not a ${width}-pixel-wide rectangle; ` +
-      "pass 784 values for a 28x28 image, or set options.width.");
+    throw new Error(
+      `image has ${flat.length} values, which is not a ${width}-pixel-wide rectangle; ` +
+        "pass 784 values for a 28x28 image, or set options.width.",
+    );
   }
   const range = options.range ?? defaultRange(flat);
   const span = range[1] - range[0] || 1;
@@ -78,7 +82,11 @@ export class Raster {
   readonly pixels: Uint8Array;
 
   /** Creates a `width` x `height` picture filled with `background`. */
-  constructor(readonly width: number, readonly height: number, background: Rgb = [255, 255, 255]) {
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    background: Rgb = [255, 255, 255],
+  ) {
     if (!(width > 0 && height > 0 && Number.isInteger(width) && Number.isInteger(height))) {
       throw new Error(`Raster size must be positive integers, got ${width}x${height}.`);
     }
@@ -98,8 +106,10 @@ export class Raster {
 
   /** Fills an axis-aligned rectangle (clipped to the picture). */
   fillRect(x: number, y: number, w: number, h: number, color: Rgb): void {
-    const x0 = Math.max(0, Math.floor(x)), y0 = Math.max(0, Math.floor(y));
-    const x1 = Math.min(this.width, Math.floor(x + w)), y1 = Math.min(this.height, Math.floor(y + h));
+    const x0 = Math.max(0, Math.floor(x)),
+      y0 = Math.max(0, Math.floor(y));
+    const x1 = Math.min(this.width, Math.floor(x + w)),
+      y1 = Math.min(this.height, Math.floor(y + h));
     for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) this.setPixel(xx, yy, color);
   }
 
@@ -159,7 +169,10 @@ export class Raster {
  *
  * @example const png = grayImagePng(pixels, { scale: 8 }); // 224x224 PNG of a 28x28 image
  */
-export function grayImagePng(image: ImageInput, options: GrayOptions & { scale?: number; invert?: boolean } = {}): Buffer {
+export function grayImagePng(
+  image: ImageInput,
+  options: GrayOptions & { scale?: number; invert?: boolean } = {},
+): Buffer {
   const gray = toGrayImage(image, options);
   const scale = Math.max(1, Math.round(options.scale ?? 1));
   const raster = new Raster(gray.width * scale, gray.height * scale);

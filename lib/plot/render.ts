@@ -22,10 +22,12 @@ export const VEGA_LITE_MIME = "application/vnd.vegalite.v5+json";
 /** Collects vega / vega-lite log messages instead of printing them (no stderr noise in notebooks). */
 function collectingLogger(sink: string[]): vega.LoggerInterface {
   let level = vega.Warn;
-  const push = (kind: string, rank: number) => (...args: readonly unknown[]) => {
-    if (rank <= level) sink.push(`${kind}: ${args.map(String).join(" ")}`);
-    return logger;
-  };
+  const push =
+    (kind: string, rank: number) =>
+    (...args: readonly unknown[]) => {
+      if (rank <= level) sink.push(`${kind}: ${args.map(String).join(" ")}`);
+      return logger;
+    };
   const logger = {
     level(l?: number) {
       if (l === undefined) return level;
@@ -49,8 +51,10 @@ export function compileVegaLite(spec: VegaLiteSpec, warnings: string[] = []): ve
   try {
     return vl.compile(spec as vl.TopLevelSpec, { logger: collectingLogger(warnings) }).spec;
   } catch (err) {
-    throw new Error(`vega-lite could not compile the chart "${chartTitle(spec)}": ${(err as Error).message}. ` +
-      "Check the spec against https://vega.github.io/vega-lite/docs/.");
+    throw new Error(
+      `vega-lite could not compile the chart "${chartTitle(spec)}": ${(err as Error).message}. ` +
+        "Check the spec against https://vega.github.io/vega-lite/docs/.",
+    );
   }
 }
 
@@ -87,8 +91,15 @@ const GEOMETRY = ["x", "y", "x2", "y2", "width", "height"];
 /** Mark types whose items need a width and a height to be visible. */
 const SIZED_MARKS = new Set(["rect", "image"]);
 
-interface SceneMark { marktype: string; role: string; items: SceneItem[] }
-interface SceneItem { items?: SceneMark[]; [channel: string]: unknown }
+interface SceneMark {
+  marktype: string;
+  role: string;
+  items: SceneItem[];
+}
+interface SceneItem {
+  items?: SceneMark[];
+  [channel: string]: unknown;
+}
 
 /** Counts the items of data marks (role "mark") in a vega scenegraph, and those with drawable geometry. */
 function countDataItems(mark: SceneMark, counts = { dataItems: 0, drawnDataItems: 0 }): typeof counts {
@@ -116,7 +127,11 @@ function countDataItems(mark: SceneMark, counts = { dataItems: 0, drawnDataItems
 export async function renderChart(spec: VegaLiteSpec): Promise<RenderedChart> {
   const warnings: string[] = [];
   const logger = collectingLogger(warnings);
-  const view = new vega.View(vega.parse(compileVegaLite(spec, warnings)), { renderer: "none", logger, logLevel: vega.Warn });
+  const view = new vega.View(vega.parse(compileVegaLite(spec, warnings)), {
+    renderer: "none",
+    logger,
+    logLevel: vega.Warn,
+  });
   try {
     const svg = await view.toSVG();
     const root = (view.scenegraph() as unknown as { root: SceneMark }).root;
@@ -134,7 +149,9 @@ export function chartProblems(chart: RenderedChart): string[] {
   const problems = [...chart.warnings];
   if (chart.dataItems === 0) problems.push("it draws no data marks (only axes, gridlines or titles)");
   else if (chart.drawnDataItems < chart.dataItems) {
-    problems.push(`${chart.dataItems - chart.drawnDataItems} of its ${chart.dataItems} data items have no finite position or size and are not drawn`);
+    problems.push(
+      `${chart.dataItems - chart.drawnDataItems} of its ${chart.dataItems} data items have no finite position or size and are not drawn`,
+    );
   }
   return problems;
 }
@@ -190,8 +207,10 @@ export interface RenderedPng {
 export async function svgToPng(svg: string, scale = 2): Promise<RenderedPng> {
   const resvg = loadResvg();
   if (!resvg) {
-    throw new Error("PNG rendering needs @resvg/resvg-js with a prebuilt binary for this platform; " +
-      "run `npm install @resvg/resvg-js`, or use renderSvg instead.");
+    throw new Error(
+      "PNG rendering needs @resvg/resvg-js with a prebuilt binary for this platform; " +
+        "run `npm install @resvg/resvg-js`, or use renderSvg instead.",
+    );
   }
   const image = await resvg.renderAsync(svg, {
     fitTo: { mode: "zoom", value: scale },
@@ -228,8 +247,10 @@ export interface ChartBundleOptions extends ShowOptions {
  * (classic Notebook, nbconvert HTML, GitHub, notebooks opened without a kernel) and text/plain.
  * The PNG's display size goes into the bundle's metadata, and the chart's {@link chartProblems} come alongside.
  */
-export async function chartBundle(spec: VegaLiteSpec, options: ChartBundleOptions = {}):
-  Promise<{ bundle: MimeBundle; metadata: { [key: string]: unknown }; problems: string[] }> {
+export async function chartBundle(
+  spec: VegaLiteSpec,
+  options: ChartBundleOptions = {},
+): Promise<{ bundle: MimeBundle; metadata: { [key: string]: unknown }; problems: string[] }> {
   const chart = await renderChart(spec);
   const svg = chart.svg;
   let fallbacks = options.fallbacks ?? ["png"];

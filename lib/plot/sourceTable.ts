@@ -38,16 +38,27 @@ function figure(value: number | string | null, digits: number): string {
  */
 export function sourceComparisonBundle(rows: readonly SourceFigure[], options: SourceTableOptions = {}): MimeBundle {
   if (rows.length === 0) throw new Error("sourceComparisonBundle needs at least one row.");
-  const { title = "The source's figures and ours", digits = 4, sourceLabel = "source", oursLabel = "this run" } = options;
+  const {
+    title = "The source's figures and ours",
+    digits = 4,
+    sourceLabel = "source",
+    oursLabel = "this run",
+  } = options;
   const cells = rows.map((r) => [r.quantity, figure(r.source, digits), figure(r.ours, digits), r.note ?? ""]);
   const header = ["", sourceLabel, oursLabel, ""];
   const cell = (tag: string, value: string, i: number) =>
     `<${tag} style="text-align:${i === 1 || i === 2 ? "right" : "left"};padding:2px 10px">${escapeHtml(value)}</${tag}>`;
-  const html = `<table><caption style="text-align:left"><b>${escapeHtml(title)}</b></caption>` +
+  const html =
+    `<table><caption style="text-align:left"><b>${escapeHtml(title)}</b></caption>` +
     `<thead><tr>${header.map((h, i) => cell("th", h, i)).join("")}</tr></thead><tbody>` +
-    cells.map((row) => `<tr>${row.map((v, i) => cell("td", v, i)).join("")}</tr>`).join("") + "</tbody></table>";
+    cells.map((row) => `<tr>${row.map((v, i) => cell("td", v, i)).join("")}</tr>`).join("") +
+    "</tbody></table>";
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i].length)));
-  const line = (row: string[]) => row.map((v, i) => (i === 1 || i === 2 ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join("  ").trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((v, i) => (i === 1 || i === 2 ? v.padStart(widths[i]) : v.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd();
   const text = [title, line(header), ...cells.map(line)].join("\n");
   return { "text/html": html, "text/plain": text };
 }
@@ -57,6 +68,9 @@ export function sourceComparisonBundle(rows: readonly SourceFigure[], options: S
  *
  * @example showSourceComparison([{ quantity: "test accuracy", source: 0.8777, ours: test.accuracy }])
  */
-export function showSourceComparison(rows: readonly SourceFigure[], options: SourceTableOptions & ShowOptions = {}): void {
+export function showSourceComparison(
+  rows: readonly SourceFigure[],
+  options: SourceTableOptions & ShowOptions = {},
+): void {
   showBundle(sourceComparisonBundle(rows, options), options);
 }

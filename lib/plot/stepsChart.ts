@@ -4,7 +4,8 @@
  */
 import { VegaLiteSpec } from "./render";
 import { COLORS, finishSpec, title } from "./specCommon";
-import { downsample, smooth, TrainingRecord } from "./trainingRecord";
+import type { TrainingRecord } from "../metrics/trainingRecord";
+import { downsample, smooth } from "./series";
 
 /** A named series of (steps, accuracy 0..1) points. */
 export interface StepSeries {
@@ -26,15 +27,28 @@ export interface StepsChartOptions {
  * @throws Error when no series has points
  */
 export function accuracyByStepsSpec(series: readonly StepSeries[], options: StepsChartOptions = {}): VegaLiteSpec {
-  const rows = series.flatMap((s) => s.points.map((p) => ({ series: s.name, steps: p.steps, accuracy: +(p.accuracy * 100).toFixed(2) })));
+  const rows = series.flatMap((s) =>
+    s.points.map((p) => ({ series: s.name, steps: p.steps, accuracy: +(p.accuracy * 100).toFixed(2) })),
+  );
   if (rows.length === 0) throw new Error("accuracyByStepsSpec needs at least one point.");
   const layers: object[] = [
     {
       data: { values: rows },
       encoding: {
-        x: { field: "steps", type: "quantitative", scale: { zero: false }, axis: { title: "gradient steps (batches)" } },
+        x: {
+          field: "steps",
+          type: "quantitative",
+          scale: { zero: false },
+          axis: { title: "gradient steps (batches)" },
+        },
         y: { field: "accuracy", type: "quantitative", scale: { zero: false }, axis: { title: "accuracy (%)" } },
-        color: { field: "series", type: "nominal", title: null, sort: series.map((s) => s.name), legend: { orient: "bottom", labelLimit: 300 } },
+        color: {
+          field: "series",
+          type: "nominal",
+          title: null,
+          sort: series.map((s) => s.name),
+          legend: { orient: "bottom", labelLimit: 300 },
+        },
         tooltip: [{ field: "series" }, { field: "steps" }, { field: "accuracy", format: ".2f" }],
       },
       layer: [{ mark: { type: "line", strokeWidth: 2 } }, { mark: { type: "point", filled: true, size: 40 } }],
@@ -46,7 +60,10 @@ export function accuracyByStepsSpec(series: readonly StepSeries[], options: Step
       encoding: { x: { field: "steps", type: "quantitative", title: "gradient steps (batches)" } },
       layer: [
         { mark: { type: "rule", color: COLORS.neutral, strokeDash: [4, 3], strokeWidth: 1.5 } },
-        { mark: { type: "text", align: "left", dx: 4, y: 8, color: COLORS.text, fontSize: 11 }, encoding: { text: { field: "label" } } },
+        {
+          mark: { type: "text", align: "left", dx: 4, y: 8, color: COLORS.text, fontSize: 11 },
+          encoding: { text: { field: "label" } },
+        },
       ],
     });
   }
@@ -62,7 +79,10 @@ export function accuracyByStepsSpec(series: readonly StepSeries[], options: Step
  * The training accuracy of a recorded run (the `curves` of `fm.train` or `fm.trainSteps`) step by step, smoothed
  * (default weight 0.95) and averaged down to at most `maxPoints` points (default 120), for {@link accuracyByStepsSpec}.
  */
-export function trainingAccuracyBySteps(record: TrainingRecord, options: { smoothing?: number; maxPoints?: number } = {}): StepSeries["points"] {
+export function trainingAccuracyBySteps(
+  record: TrainingRecord,
+  options: { smoothing?: number; maxPoints?: number } = {},
+): StepSeries["points"] {
   const accuracies = record.batches.map((b) => b.acc).filter((a): a is number => a !== undefined && Number.isFinite(a));
   const smoothed = smooth(accuracies, options.smoothing ?? 0.95).map((y, i) => ({ x: i + 1, y }));
   return downsample(smoothed, options.maxPoints ?? 120).map((p) => ({ steps: Math.round(p.x), accuracy: p.y }));

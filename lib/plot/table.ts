@@ -30,13 +30,21 @@ export function tableBundle(rows: readonly TableRow[], options: TableOptions = {
   const cell = (row: TableRow, column: string) => String(row[column] ?? "");
   const td = "padding:3px 12px;border-bottom:1px solid #e5e5e5;text-align:left";
   const th = "padding:4px 12px;border-bottom:2px solid #444;text-align:left";
-  const caption = options.caption ? `<caption style="text-align:left;font-weight:bold;padding:4px 0">${escapeHtml(options.caption)}</caption>` : "";
-  const html = `<table style="border-collapse:collapse;font-size:13px">${caption}` +
+  const caption = options.caption
+    ? `<caption style="text-align:left;font-weight:bold;padding:4px 0">${escapeHtml(options.caption)}</caption>`
+    : "";
+  const html =
+    `<table style="border-collapse:collapse;font-size:13px">${caption}` +
     `<thead><tr>${columns.map((c) => `<th style="${th}">${escapeHtml(c)}</th>`).join("")}</tr></thead>` +
     `<tbody>${rows.map((r) => `<tr>${columns.map((c) => `<td style="${td}">${escapeHtml(cell(r, c))}</td>`).join("")}</tr>`).join("")}</tbody></table>`;
   const lines = [columns, ...rows.map((r) => columns.map((c) => cell(r, c)))];
   const widths = columns.map((_, i) => Math.max(...lines.map((line) => line[i].length)));
-  const text = lines.map((line) => line.map((s, i) => s.padEnd(widths[i])).join("  ").trimEnd());
+  const text = lines.map((line) =>
+    line
+      .map((s, i) => s.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd(),
+  );
   text.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
   return { "text/html": html, "text/plain": [...(options.caption ? [options.caption] : []), ...text].join("\n") };
 }

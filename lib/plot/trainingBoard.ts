@@ -3,11 +3,12 @@
  * and accuracy curves and a progress line, or prints a one-line progress bar in a terminal.
  */
 import { performance } from "perf_hooks";
-import { DisplayWriter, inNotebook, LiveDisplay, newLiveDisplay } from "./display";
+import { accuracyKey, recordToHistory, TrainingRecord } from "../metrics/trainingRecord";
+import { DisplayWriter, inNotebook } from "../util/notebook";
+import { LiveDisplay, newLiveDisplay } from "./display";
 import { formatDuration, progressLine, ProgressState } from "./progress";
 import { chartBundle } from "./render";
 import { trainingCurvesSpec } from "./trainingCharts";
-import { accuracyKey, recordToHistory, TrainingRecord } from "./trainingRecord";
 
 /** Where the board reports: a notebook display, a terminal line, or nowhere (record only). */
 export type BoardMode = "auto" | "notebook" | "terminal" | "silent";
@@ -78,8 +79,16 @@ export function trainingBoard(options: TrainingBoardOptions = {}): TrainingBoard
   let live: LiveDisplay | null = null;
   let updates = 0;
   let accKey: string | undefined;
-  let trainStart = 0, epochStart = 0, lastUpdate = -Infinity, lastRenderMs = 0, lastTerminal = -Infinity;
-  let epochImages = 0, epochLossSum = 0, epochAccSum = 0, epochBatches = 0, stepsDone = 0;
+  let trainStart = 0,
+    epochStart = 0,
+    lastUpdate = -Infinity,
+    lastRenderMs = 0,
+    lastTerminal = -Infinity;
+  let epochImages = 0,
+    epochLossSum = 0,
+    epochAccSum = 0,
+    epochBatches = 0,
+    stepsDone = 0;
   let current: ProgressState = { epoch: 0, step: 0 };
   let finished = false;
   let stopReason: string | undefined;
@@ -98,20 +107,26 @@ export function trainingBoard(options: TrainingBoardOptions = {}): TrainingBoard
     const eta = totalSteps && stepsDone > 0 ? Math.max(0, (elapsed / stepsDone) * (totalSteps - stepsDone)) : undefined;
     const lastEpoch = record.epochs[record.epochs.length - 1];
     current = {
-      epoch, totalEpochs: options.totalEpochs, step: epochBatches, stepsPerEpoch: steps,
+      epoch,
+      totalEpochs: options.totalEpochs,
+      step: epochBatches,
+      stepsPerEpoch: steps,
       imagesPerSecond: epochImages > 0 ? epochImages / Math.max(1e-3, (now - epochStart) / 1000) : undefined,
       etaSeconds: eta,
       loss: epochBatches ? epochLossSum / epochBatches : undefined,
       acc: epochBatches && accKey ? epochAccSum / epochBatches : undefined,
-      valLoss: lastEpoch?.valLoss, valAcc: lastEpoch?.valAcc,
+      valLoss: lastEpoch?.valLoss,
+      valAcc: lastEpoch?.valAcc,
     };
   };
 
   const pushChart = async (subtitle: string) => {
     if (!live) return;
     const t = performance.now();
-    const spec = trainingCurvesSpec({ ...record, stepsPerEpoch: stepsPerEpoch(), totalEpochs: options.totalEpochs },
-      { title, subtitle, smoothing: options.smoothing });
+    const spec = trainingCurvesSpec(
+      { ...record, stepsPerEpoch: stepsPerEpoch(), totalEpochs: options.totalEpochs },
+      { title, subtitle, smoothing: options.smoothing },
+    );
     const { bundle, metadata } = await chartBundle(spec, { text: `${title}: ${subtitle}` });
     if (live.update(bundle, metadata)) updates++;
     lastRenderMs = performance.now() - t;
@@ -122,7 +137,11 @@ export function trainingBoard(options: TrainingBoardOptions = {}): TrainingBoard
   const terminalWrite = (line: string, final: boolean) => {
     if (stream.isTTY) {
       const cols = stream.columns || 120;
-      const text = final ? line.padEnd(cols - 1) : line.length >= cols ? line.slice(0, cols - 1) : line.padEnd(cols - 1);
+      const text = final
+        ? line.padEnd(cols - 1)
+        : line.length >= cols
+          ? line.slice(0, cols - 1)
+          : line.padEnd(cols - 1);
       stream.write(`\r${text}${final ? "\n" : ""}`);
     } else if (final) {
       stream.write(line + "\n");
@@ -177,8 +196,13 @@ export function trainingBoard(options: TrainingBoardOptions = {}): TrainingBoard
       accKey ??= accuracyKey(Object.keys(logs));
       const pick = (k: string | undefined) => (k !== undefined && Number.isFinite(logs[k]) ? logs[k] : undefined);
       record.epochs.push({
-        epoch, loss: pick("loss"), acc: pick(accKey), valLoss: pick("val_loss"),
-        valAcc: pick(accKey && `val_${accKey}`), seconds: (now - epochStart) / 1000, logs: { ...logs },
+        epoch,
+        loss: pick("loss"),
+        acc: pick(accKey),
+        valLoss: pick("val_loss"),
+        valAcc: pick(accKey && `val_${accKey}`),
+        seconds: (now - epochStart) / 1000,
+        logs: { ...logs },
       });
       refreshState(epoch, now);
       const summary = { ...current, loss: pick("loss") ?? current.loss, acc: pick(accKey) ?? current.acc };

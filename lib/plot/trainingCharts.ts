@@ -4,7 +4,8 @@
  */
 import { VegaLiteSpec } from "./render";
 import { COLORS, finishSpec, title } from "./specCommon";
-import { batchPositions, downsample, smooth, TrainingRecord } from "./trainingRecord";
+import type { TrainingRecord } from "../metrics/trainingRecord";
+import { batchPositions, downsample, smooth } from "./series";
 
 /** Options for {@link trainingCurvesSpec}. */
 export interface TrainingCurvesOptions {
@@ -35,14 +36,27 @@ export function trainingCurveRows(record: TrainingRecord, smoothing = 0.9, maxPo
   const xs = batchPositions(record);
   const addBatchSeries = (metric: "loss" | "accuracy", values: (number | undefined)[], scale: number) => {
     const pts: { x: number; y: number }[] = [];
-    values.forEach((v, i) => { if (v !== undefined && Number.isFinite(v)) pts.push({ x: xs[i], y: v * scale }); });
+    values.forEach((v, i) => {
+      if (v !== undefined && Number.isFinite(v)) pts.push({ x: xs[i], y: v * scale });
+    });
     if (pts.length === 0) return;
-    const smoothed = smooth(pts.map((p) => p.y), smoothing).map((y, i) => ({ x: pts[i].x, y }));
+    const smoothed = smooth(
+      pts.map((p) => p.y),
+      smoothing,
+    ).map((y, i) => ({ x: pts[i].x, y }));
     for (const p of downsample(pts, maxPoints)) rows.push({ x: p.x, value: p.y, series: SERIES[0].name, metric });
     for (const p of downsample(smoothed, maxPoints)) rows.push({ x: p.x, value: p.y, series: SERIES[1].name, metric });
   };
-  addBatchSeries("loss", record.batches.map((b) => b.loss), 1);
-  addBatchSeries("accuracy", record.batches.map((b) => b.acc), 100);
+  addBatchSeries(
+    "loss",
+    record.batches.map((b) => b.loss),
+    1,
+  );
+  addBatchSeries(
+    "accuracy",
+    record.batches.map((b) => b.acc),
+    100,
+  );
   for (const e of record.epochs) {
     const x = e.epoch + 1;
     const add = (v: number | undefined, series: string, metric: "loss" | "accuracy", scale: number) => {
@@ -69,27 +83,55 @@ export function trainingCurvesSpec(record: TrainingRecord, options: TrainingCurv
   const legend = present.length ? present : SERIES;
   const hasAcc = rows.some((r) => r.metric === "accuracy");
   const names = legend.map((s) => s.name);
-  const xTicks = Array.from({ length: xMax + 1 }, (_, i) => i).filter((i) => xMax <= 12 || i % Math.ceil(xMax / 12) === 0);
+  const xTicks = Array.from({ length: xMax + 1 }, (_, i) => i).filter(
+    (i) => xMax <= 12 || i % Math.ceil(xMax / 12) === 0,
+  );
   const panel = (metric: "loss" | "accuracy", yTitle: string) => ({
     title: { text: metric === "loss" ? "Loss" : "Accuracy", fontSize: 13 },
     width: 340,
     height: 220,
     transform: [{ filter: `datum.metric === '${metric}'` }],
     encoding: {
-      x: { field: "x", type: "quantitative", scale: { domain: [0, xMax], nice: false },
-        axis: { title: "epoch", values: xTicks, format: "d" } },
+      x: {
+        field: "x",
+        type: "quantitative",
+        scale: { domain: [0, xMax], nice: false },
+        axis: { title: "epoch", values: xTicks, format: "d" },
+      },
       y: { field: "value", type: "quantitative", scale: { zero: false }, axis: { title: yTitle } },
-      color: { field: "series", type: "nominal", title: null, sort: names,
-        scale: { domain: names, range: legend.map((s) => s.color) } },
-      strokeDash: { field: "series", type: "nominal", title: null, sort: names,
-        scale: { domain: names, range: legend.map((s) => s.dash) } },
-      tooltip: [{ field: "series" }, { field: "x", title: "epoch", format: ".2f" }, { field: "value", title: yTitle, format: ".4f" }],
+      color: {
+        field: "series",
+        type: "nominal",
+        title: null,
+        sort: names,
+        scale: { domain: names, range: legend.map((s) => s.color) },
+      },
+      strokeDash: {
+        field: "series",
+        type: "nominal",
+        title: null,
+        sort: names,
+        scale: { domain: names, range: legend.map((s) => s.dash) },
+      },
+      tooltip: [
+        { field: "series" },
+        { field: "x", title: "epoch", format: ".2f" },
+        { field: "value", title: yTitle, format: ".4f" },
+      ],
     },
     layer: [
-      { transform: [{ filter: `datum.series === '${SERIES[0].name}'` }], mark: { type: "line", clip: true, strokeWidth: 1, opacity: 0.8 } },
-      { transform: [{ filter: `datum.series !== '${SERIES[0].name}'` }], mark: { type: "line", clip: true, strokeWidth: 2.2 } },
-      { transform: [{ filter: `datum.series === '${SERIES[2].name}' || datum.series === '${SERIES[3].name}'` }],
-        mark: { type: "point", filled: true, size: 40, clip: true } },
+      {
+        transform: [{ filter: `datum.series === '${SERIES[0].name}'` }],
+        mark: { type: "line", clip: true, strokeWidth: 1, opacity: 0.8 },
+      },
+      {
+        transform: [{ filter: `datum.series !== '${SERIES[0].name}'` }],
+        mark: { type: "line", clip: true, strokeWidth: 2.2 },
+      },
+      {
+        transform: [{ filter: `datum.series === '${SERIES[2].name}' || datum.series === '${SERIES[3].name}'` }],
+        mark: { type: "point", filled: true, size: 40, clip: true },
+      },
     ],
   });
   const panels = [panel("loss", options.lossTitle ?? "loss (cross-entropy)")];
@@ -99,6 +141,15 @@ export function trainingCurvesSpec(record: TrainingRecord, options: TrainingCurv
     data: { values: rows },
     hconcat: panels,
     resolve: { scale: { y: "independent" } },
-    config: { legend: { orient: "bottom", labelFontSize: 11, symbolStrokeWidth: 2, symbolType: "stroke", symbolSize: 500, labelLimit: 300 } },
+    config: {
+      legend: {
+        orient: "bottom",
+        labelFontSize: 11,
+        symbolStrokeWidth: 2,
+        symbolType: "stroke",
+        symbolSize: 500,
+        labelLimit: 300,
+      },
+    },
   });
 }

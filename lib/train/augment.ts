@@ -1,3 +1,6 @@
+/**
+ * Data augmentation on raw training batches before they become tensors: seeded random shifts and horizontal flips.
+ */
 import { IMAGE_PIXELS, IMAGE_SIZE } from "../data/classes";
 import { UserError } from "../util/errors";
 import { seededRandom } from "../util/random";

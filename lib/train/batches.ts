@@ -1,3 +1,6 @@
+/**
+ * Cutting an `ImageSet` into tensor batches shaped for a model: in order, shuffled with a seed, or as one whole set.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { IMAGE_PIXELS, NUM_CLASSES } from "../data/classes";
 import { ImageSet } from "../data/dataset";

@@ -1,3 +1,7 @@
+/**
+ * Early stopping for `fm.train`: stop when a watched metric has not improved for some epochs and keep the best
+ * weights.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { UserError } from "../util/errors";
 
@@ -35,10 +39,15 @@ export class EarlyStopping {
   readonly patience: number;
   readonly minDelta: number;
 
-  constructor(private readonly model: tf.LayersModel, options: EarlyStoppingOptions = {}) {
+  constructor(
+    private readonly model: tf.LayersModel,
+    options: EarlyStoppingOptions = {},
+  ) {
     const { monitor = "val_loss", patience = 3, minDelta = 0 } = options;
-    if (!MONITORED.includes(monitor)) throw new UserError(`monitor must be one of ${MONITORED.join(", ")}, got "${monitor}".`);
-    if (!Number.isInteger(patience) || patience < 0) throw new UserError(`patience must be a whole number of epochs ≥ 0, got ${patience}.`);
+    if (!MONITORED.includes(monitor))
+      throw new UserError(`monitor must be one of ${MONITORED.join(", ")}, got "${monitor}".`);
+    if (!Number.isInteger(patience) || patience < 0)
+      throw new UserError(`patience must be a whole number of epochs ≥ 0, got ${patience}.`);
     if (!(minDelta >= 0)) throw new UserError(`minDelta must be ≥ 0, got ${minDelta}.`);
     this.monitor = monitor;
     this.patience = patience;
@@ -66,8 +75,10 @@ export class EarlyStopping {
   private epochEnded(epoch: number, logs: tf.Logs): void {
     const value = logs[this.monitor] ?? logs[this.monitor.replace(/acc$/, "accuracy")];
     if (value === undefined) {
-      throw new UserError(`Early stopping watches "${this.monitor}", which training did not report (it reported: ${Object.keys(logs).join(", ")}). ` +
-        `Give fm.train a validationSplit or validationData to watch val_ values.`);
+      throw new UserError(
+        `Early stopping watches "${this.monitor}", which training did not report (it reported: ${Object.keys(logs).join(", ")}). ` +
+          `Give fm.train a validationSplit or validationData to watch val_ values.`,
+      );
     }
     const maximise = this.monitor.endsWith("acc");
     const gain = maximise ? value - this.bestValue : this.bestValue - value;

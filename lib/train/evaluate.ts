@@ -1,8 +1,12 @@
+/**
+ * Measures a trained model on a whole set in batches (loss, accuracy, confusion matrix, mistakes) and returns plain
+ * data.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { NUM_CLASSES } from "../data/classes";
 import { ImageSet } from "../data/dataset";
+import { argmax, confusionMatrix, Mistake, mostConfidentMistakes, perClassAccuracy } from "../metrics/classification";
 import { inputSpecOf, makeBatch } from "./batches";
-import { argmax, confusionMatrix, Mistake, mostConfidentMistakes, perClassAccuracy } from "./metrics";
 
 /** Everything the lessons plot about a trained model, as plain data (no tensors). */
 export interface Evaluation {
@@ -25,10 +29,16 @@ export interface Evaluation {
  * Runs a model over a whole set in batches and measures it: loss, accuracy, per-class accuracy,
  * confusion matrix, each image's predicted class and probabilities, and the most confident mistakes.
  */
-export function evaluate(model: tf.LayersModel, set: ImageSet, options: { batchSize?: number; divisor?: number; mistakes?: number } = {}): Evaluation {
+export function evaluate(
+  model: tf.LayersModel,
+  set: ImageSet,
+  options: { batchSize?: number; divisor?: number; mistakes?: number } = {},
+): Evaluation {
   const { batchSize = 500, divisor = 255, mistakes: mistakeCount = 16 } = options;
   const probabilities = predictProbabilities(model, set, { batchSize, divisor });
-  const rows = Array.from({ length: set.count }, (_, i) => probabilities.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES));
+  const rows = Array.from({ length: set.count }, (_, i) =>
+    probabilities.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES),
+  );
   const predictions = Int32Array.from(rows, argmax);
   const confusion = confusionMatrix(set.labels, predictions, NUM_CLASSES);
   let lossSum = 0;
@@ -46,7 +56,11 @@ export function evaluate(model: tf.LayersModel, set: ImageSet, options: { batchS
 }
 
 /** The model's class probabilities for every image of a set (10 per image), computed in batches. */
-export function predictProbabilities(model: tf.LayersModel, set: ImageSet, options: { batchSize?: number; divisor?: number } = {}): Float32Array {
+export function predictProbabilities(
+  model: tf.LayersModel,
+  set: ImageSet,
+  options: { batchSize?: number; divisor?: number } = {},
+): Float32Array {
   const { batchSize = 500, divisor = 255 } = options;
   const spec = { ...inputSpecOf(model), oneHot: false };
   const out = new Float32Array(set.count * NUM_CLASSES);

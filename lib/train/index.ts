@@ -1,11 +1,13 @@
+/**
+ * Training and measuring models: `fm.train`, evaluation, saving, schedules, early stopping, and each lesson's result
+ * record.
+ */
 export * from "./batches";
 export * from "./evaluate";
 export * from "./io";
-export * from "./profile";
 export * from "./result";
 export * from "./train";
 export * from "./run";
-export * from "./metrics";
 export * from "./stopOnInterrupt";
 export * from "./steps";
 export * from "./earlyStopping";

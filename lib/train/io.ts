@@ -1,3 +1,6 @@
+/**
+ * Saving and loading trained models under `data/models/<name>/`, written atomically through a folder handler.
+ */
 import * as tf from "@tensorflow/tfjs";
 import * as fs from "fs";
 import * as path from "path";
@@ -7,7 +10,9 @@ import { dataDir } from "../util/paths";
 /** The folder where lessons keep trained models: `data/models/<name>/`. */
 export function modelDir(name: string): string {
   if (!/^[A-Za-z0-9._-]+$/.test(name)) {
-    throw new UserError(`Model name "${name}" may only use letters, digits, ".", "_" and "-" (it becomes a folder name).`);
+    throw new UserError(
+      `Model name "${name}" may only use letters, digits, ".", "_" and "-" (it becomes a folder name).`,
+    );
   }
   return path.join(dataDir(), "models", name);
 }
@@ -23,7 +28,9 @@ export function modelDir(name: string): string {
 export function folderHandler(dir: string, options: { shardBytes?: number } = {}): tf.io.IOHandler {
   return {
     save: async (artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> => {
-      const weights = artifacts.weightData ? tf.io.concatenateArrayBuffers(([] as ArrayBuffer[]).concat(artifacts.weightData)) : new ArrayBuffer(0);
+      const weights = artifacts.weightData
+        ? tf.io.concatenateArrayBuffers(([] as ArrayBuffer[]).concat(artifacts.weightData))
+        : new ArrayBuffer(0);
       const shards = weightFiles(weights, options.shardBytes);
       const modelJson = {
         modelTopology: artifacts.modelTopology,
@@ -47,20 +54,31 @@ export function folderHandler(dir: string, options: { shardBytes?: number } = {}
     load: async (): Promise<tf.io.ModelArtifacts> => {
       const jsonPath = path.join(dir, "model.json");
       if (!fs.existsSync(jsonPath)) {
-        throw new UserError(`No saved model at ${dir} (model.json missing). Run the lesson that trains it first, or check the name.`);
+        throw new UserError(
+          `No saved model at ${dir} (model.json missing). Run the lesson that trains it first, or check the name.`,
+        );
       }
-      let json: { modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] } & Record<string, unknown>;
+      let json: {
+        modelTopology: object;
+        weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+      } & Record<string, unknown>;
       try {
         json = JSON.parse(fs.readFileSync(jsonPath, "utf8"));
       } catch (error) {
-        throw new UserError(`${jsonPath} is not valid JSON (${(error as Error).message}). Delete the folder and train the model again.`);
+        throw new UserError(
+          `${jsonPath} is not valid JSON (${(error as Error).message}). Delete the folder and train the model again.`,
+        );
       }
       const specs = json.weightsManifest.flatMap((group) => group.weights);
-      const buffers = json.weightsManifest.flatMap((group) => group.paths.map((p) => fs.readFileSync(path.join(dir, p))));
+      const buffers = json.weightsManifest.flatMap((group) =>
+        group.paths.map((p) => fs.readFileSync(path.join(dir, p))),
+      );
       const bytes = Buffer.concat(buffers);
       const expected = specs.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
       if (bytes.length !== expected) {
-        throw new UserError(`${dir}: weights hold ${bytes.length} bytes but the model needs ${expected}. Delete the folder and train again.`);
+        throw new UserError(
+          `${dir}: weights hold ${bytes.length} bytes but the model needs ${expected}. Delete the folder and train again.`,
+        );
       }
       return {
         modelTopology: json.modelTopology,
@@ -79,7 +97,8 @@ export function folderHandler(dir: string, options: { shardBytes?: number } = {}
 /** The weight files of a save: one `weights.bin`, or shards of at most `shardBytes` named as tfjs's web format. */
 function weightFiles(weights: ArrayBuffer, shardBytes?: number): { name: string; bytes: Buffer }[] {
   if (shardBytes === undefined) return [{ name: "weights.bin", bytes: Buffer.from(weights) }];
-  if (!(Number.isInteger(shardBytes) && shardBytes > 0)) throw new UserError(`shardBytes must be a positive whole number, got ${shardBytes}.`);
+  if (!(Number.isInteger(shardBytes) && shardBytes > 0))
+    throw new UserError(`shardBytes must be a positive whole number, got ${shardBytes}.`);
   const count = Math.max(1, Math.ceil(weights.byteLength / shardBytes));
   return Array.from({ length: count }, (_, i) => ({
     name: `group1-shard${i + 1}of${count}.bin`,

@@ -1,3 +1,6 @@
+/**
+ * Keras' RMSprop update rule as a tfjs optimizer, so a lesson can reproduce a Keras walkthrough's training.
+ */
 import * as tf from "@tensorflow/tfjs";
 
 /**
@@ -13,12 +16,18 @@ export class KerasRMSprop extends tf.Optimizer {
   private readonly meanSquares = new Map<string, tf.Variable>();
 
   /** Defaults are Keras': rho 0.9, epsilon 1e-7. */
-  constructor(readonly learningRate: number, readonly rho = 0.9, readonly epsilon = 1e-7) {
+  constructor(
+    readonly learningRate: number,
+    readonly rho = 0.9,
+    readonly epsilon = 1e-7,
+  ) {
     super();
   }
 
   applyGradients(gradients: tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[]): void {
-    const list = Array.isArray(gradients) ? gradients : Object.keys(gradients).map((name) => ({ name, tensor: gradients[name] }));
+    const list = Array.isArray(gradients)
+      ? gradients
+      : Object.keys(gradients).map((name) => ({ name, tensor: gradients[name] }));
     for (const { name, tensor: gradient } of list) {
       const variable = tf.engine().registeredVariables[name];
       let meanSquare = this.meanSquares.get(name);

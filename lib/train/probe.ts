@@ -50,7 +50,13 @@ export interface FirstStep {
  * Takes one training step of a compiled model on one batch and measures how the kernel of `layerIndex` moved.
  * The model is changed by the step (use a fresh one).
  */
-export async function firstStep(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, learningRate: number, layerIndex = 0): Promise<FirstStep> {
+export async function firstStep(
+  model: tf.LayersModel,
+  xs: tf.Tensor,
+  ys: tf.Tensor,
+  learningRate: number,
+  layerIndex = 0,
+): Promise<FirstStep> {
   const kernel = () => model.layers[layerIndex].getWeights()[0].dataSync();
   const before = kernel().slice();
   await model.trainOnBatch(xs, ys);
@@ -61,7 +67,11 @@ export async function firstStep(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Ten
     if (size > 0) steps.push(size / learningRate);
   }
   steps.sort((a, b) => a - b);
-  return { moved: steps.length, weights: after.length, medianStepOverLr: steps.length ? steps[Math.floor(steps.length / 2)] : 0 };
+  return {
+    moved: steps.length,
+    weights: after.length,
+    medianStepOverLr: steps.length ? steps[Math.floor(steps.length / 2)] : 0,
+  };
 }
 
 /** What {@link probeRun} measured. */
@@ -78,12 +88,30 @@ export interface ProbeRun {
  * Trains a compiled model for one pass over `set` (no board) and records its loss curve, its late loss and its
  * dead units on `probeSet`: a short, cheap experiment for comparing settings.
  */
-export async function probeRun(model: tf.LayersModel, set: ImageSet, options: { batchSize: number; seed: number; divisor: number; probeSet: ImageSet }): Promise<ProbeRun> {
+export async function probeRun(
+  model: tf.LayersModel,
+  set: ImageSet,
+  options: { batchSize: number; seed: number; divisor: number; probeSet: ImageSet },
+): Promise<ProbeRun> {
   const curve: number[] = [];
   await train(model, set, {
-    epochs: 1, batchSize: options.batchSize, seed: options.seed, divisor: options.divisor, board: false,
-    callbacks: [{ onBatchEnd: async (_batch, logs) => { curve.push(logs?.loss ?? NaN); } }],
+    epochs: 1,
+    batchSize: options.batchSize,
+    seed: options.seed,
+    divisor: options.divisor,
+    board: false,
+    callbacks: [
+      {
+        onBatchEnd: async (_batch, logs) => {
+          curve.push(logs?.loss ?? NaN);
+        },
+      },
+    ],
   });
   const tail = curve.slice(-Math.max(1, Math.round(curve.length / 6)));
-  return { curve, lateLoss: tail.reduce((a, b) => a + b, 0) / tail.length, dead: deadUnits(model, options.probeSet, options.divisor) };
+  return {
+    curve,
+    lateLoss: tail.reduce((a, b) => a + b, 0) / tail.length,
+    dead: deadUnits(model, options.probeSet, options.divisor),
+  };
 }

@@ -1,9 +1,14 @@
+/**
+ * Trains presets in one call: one preset, several variants side by side, or a quick one when no saved model is there
+ * to load.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { ImageSet } from "../data/dataset";
+import type { ResultRecord } from "../metrics/results";
 import { createPreset, PresetOptions, presetInfo } from "../models/presets";
 import { evaluate } from "./evaluate";
 import { hasSavedModel, loadModel, modelDir } from "./io";
-import { ResultRecord, resultOf } from "./result";
+import { resultOf } from "./result";
 import { train, TrainOptions, TrainResult } from "./train";
 
 /** Options for {@link trainPreset}. */
@@ -29,7 +34,11 @@ export interface TrainPresetOptions {
  * one call for the CLI, the benchmark's accuracy runs and model comparisons in lessons.
  * The caller disposes the returned model.
  */
-export async function trainPreset(name: string, data: { train: ImageSet; test: ImageSet }, options: TrainPresetOptions): Promise<{ model: tf.LayersModel; result: TrainResult; record: ResultRecord }> {
+export async function trainPreset(
+  name: string,
+  data: { train: ImageSet; test: ImageSet },
+  options: TrainPresetOptions,
+): Promise<{ model: tf.LayersModel; result: TrainResult; record: ResultRecord }> {
   const info = presetInfo(name, options.preset);
   const model = createPreset(name, { seed: options.seed, ...options.preset });
   const trainSet = options.subset ? data.train.subset(options.subset) : data.train;
@@ -72,7 +81,11 @@ export async function trainVariants(
 ): Promise<TrainedVariant[]> {
   const trained: TrainedVariant[] = [];
   for (const variant of variants) {
-    const { model, result, record } = await trainPreset(variant.preset, data, { ...options, label: variant.label, preset: variant.options });
+    const { model, result, record } = await trainPreset(variant.preset, data, {
+      ...options,
+      label: variant.label,
+      preset: variant.options,
+    });
     // the optimizer is not the model's to dispose (compile got an instance), and Adam keeps two tensors per weight
     model.optimizer.dispose();
     model.dispose();

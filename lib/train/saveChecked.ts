@@ -1,3 +1,6 @@
+/**
+ * Saves a model and proves the copy works: loads it back and compares both copies' scores on test images.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { ImageSet } from "../data/dataset";
 import { evaluate } from "./evaluate";
@@ -17,11 +20,20 @@ export interface SavedModelCheck {
  * Saves a model with {@link saveModel}, loads it back and scores both on `checkSet` (a thousand test images are
  * plenty), so that a lesson shows its saved model works before a later lesson relies on it. `dir` as in {@link saveModel}.
  */
-export async function saveModelChecked(model: tf.LayersModel, name: string, checkSet: ImageSet, dir = modelDir(name)): Promise<SavedModelCheck> {
+export async function saveModelChecked(
+  model: tf.LayersModel,
+  name: string,
+  checkSet: ImageSet,
+  dir = modelDir(name),
+): Promise<SavedModelCheck> {
   await saveModel(model, name, dir);
   const reloaded = await loadModel(name, dir);
   try {
-    return { dir, accuracy: evaluate(model, checkSet).accuracy, reloadedAccuracy: evaluate(reloaded, checkSet).accuracy };
+    return {
+      dir,
+      accuracy: evaluate(model, checkSet).accuracy,
+      reloadedAccuracy: evaluate(reloaded, checkSet).accuracy,
+    };
   } finally {
     reloaded.dispose();
   }

@@ -1,3 +1,6 @@
+/**
+ * Learning-rate schedules (warm-up then cosine decay) and the `fm.train` callback that applies one per step.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { UserError } from "../util/errors";
 
@@ -25,11 +28,13 @@ export interface WarmupCosineOptions {
 export function warmupCosineSchedule(options: WarmupCosineOptions): LearningRateSchedule {
   const { peak, totalSteps, warmupSteps = 0, floor = 0 } = options;
   if (!(peak > 0)) throw new UserError(`peak learning rate must be positive, got ${peak}.`);
-  if (!Number.isInteger(totalSteps) || totalSteps < 1) throw new UserError(`totalSteps must be a positive integer, got ${totalSteps}.`);
+  if (!Number.isInteger(totalSteps) || totalSteps < 1)
+    throw new UserError(`totalSteps must be a positive integer, got ${totalSteps}.`);
   if (!Number.isInteger(warmupSteps) || warmupSteps < 0 || warmupSteps >= totalSteps) {
     throw new UserError(`warmupSteps must be a whole number below totalSteps (${totalSteps}), got ${warmupSteps}.`);
   }
-  if (!(floor >= 0 && floor <= peak)) throw new UserError(`floor must be between 0 and the peak (${peak}), got ${floor}.`);
+  if (!(floor >= 0 && floor <= peak))
+    throw new UserError(`floor must be between 0 and the peak (${peak}), got ${floor}.`);
   return (step) => {
     if (step < warmupSteps) return peak / 10 + ((peak - peak / 10) * step) / warmupSteps;
     const decaySteps = totalSteps - warmupSteps;
@@ -52,9 +57,12 @@ export interface Scheduler {
  * @throws UserError when the model is not compiled or its optimizer has no learning rate to set
  */
 export function learningRateScheduler(model: tf.LayersModel, schedule: LearningRateSchedule): Scheduler {
-  const optimizer = model.optimizer as unknown as { learningRate?: unknown; setLearningRate?: (lr: number) => void } | undefined;
+  const optimizer = model.optimizer as unknown as
+    { learningRate?: unknown; setLearningRate?: (lr: number) => void } | undefined;
   if (!optimizer || typeof optimizer.learningRate !== "number") {
-    throw new UserError(`Model "${model.name}" has no optimizer with a learning rate: compile it (adam, rmsprop or sgd) before scheduling.`);
+    throw new UserError(
+      `Model "${model.name}" has no optimizer with a learning rate: compile it (adam, rmsprop or sgd) before scheduling.`,
+    );
   }
   const rates: number[] = [];
   const setRate = (rate: number) => {

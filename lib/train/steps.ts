@@ -1,3 +1,6 @@
+/**
+ * Training for a number of gradient steps instead of epochs, and joining two training runs into one result.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { ImageSet } from "../data/dataset";
 import { UserError } from "../util/errors";
@@ -23,9 +26,14 @@ export interface StepTrainResult extends TrainResult {
  *
  * @throws UserError when `steps` is not a positive whole number (and for the errors of {@link train})
  */
-export async function trainSteps(model: tf.LayersModel, data: ImageSet, options: StepTrainOptions): Promise<StepTrainResult> {
+export async function trainSteps(
+  model: tf.LayersModel,
+  data: ImageSet,
+  options: StepTrainOptions,
+): Promise<StepTrainResult> {
   const { steps, ...rest } = options;
-  if (!Number.isInteger(steps) || steps < 1) throw new UserError(`steps must be a positive whole number, got ${steps}.`);
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new UserError(`steps must be a positive whole number, got ${steps}.`);
   const batchesPerEpoch = Math.ceil(data.count / (rest.batchSize ?? 32));
   let taken = 0;
   let images = 0;
@@ -41,7 +49,12 @@ export async function trainSteps(model: tf.LayersModel, data: ImageSet, options:
     epochs: Math.ceil(steps / batchesPerEpoch),
     callbacks: [stopAfterSteps, ...(rest.callbacks ?? [])],
   });
-  return { ...fit, steps: taken, epochs: Math.round((taken / batchesPerEpoch) * 1000) / 1000, imgPerSecond: images / fit.seconds };
+  return {
+    ...fit,
+    steps: taken,
+    epochs: Math.round((taken / batchesPerEpoch) * 1000) / 1000,
+    imgPerSecond: images / fit.seconds,
+  };
 }
 
 /**
@@ -54,15 +67,23 @@ export async function trainSteps(model: tf.LayersModel, data: ImageSet, options:
  */
 export function joinFits(first: TrainResult, second: TrainResult): TrainResult {
   if (first.batchSize !== second.batchSize || first.samples !== second.samples) {
-    throw new UserError(`joinFits: the two goes trained with batch ${first.batchSize} on ${first.samples} images and batch ` +
-      `${second.batchSize} on ${second.samples}; join only runs that continue the same training.`);
+    throw new UserError(
+      `joinFits: the two goes trained with batch ${first.batchSize} on ${first.samples} images and batch ` +
+        `${second.batchSize} on ${second.samples}; join only runs that continue the same training.`,
+    );
   }
   const seconds = first.seconds + second.seconds;
   const series = (key: "val_loss" | "val_acc") =>
     first.history[key] || second.history[key]
-      ? [...(first.history[key] ?? first.history.loss.map(() => NaN)), ...(second.history[key] ?? second.history.loss.map(() => NaN))]
+      ? [
+          ...(first.history[key] ?? first.history.loss.map(() => NaN)),
+          ...(second.history[key] ?? second.history.loss.map(() => NaN)),
+        ]
       : undefined;
-  const history: TrainResult["history"] = { loss: [...first.history.loss, ...second.history.loss], acc: [...first.history.acc, ...second.history.acc] };
+  const history: TrainResult["history"] = {
+    loss: [...first.history.loss, ...second.history.loss],
+    acc: [...first.history.acc, ...second.history.acc],
+  };
   const valLoss = series("val_loss");
   const valAcc = series("val_acc");
   if (valLoss) history.val_loss = valLoss;

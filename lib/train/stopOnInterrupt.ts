@@ -1,3 +1,6 @@
+/**
+ * Stops training at the next batch boundary after an interrupt (Jupyter's stop button, Ctrl-C) and says where.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { Interrupted, watchInterrupts } from "../util/interrupt";
 
@@ -23,7 +26,10 @@ export class StopOnInterrupt {
   private where: StopPoint | undefined;
 
   /** @param onStop - told once, with the line to show (e.g. the board's final status). */
-  constructor(private readonly batchesPerEpoch: number, private readonly onStop?: (line: string) => void) {}
+  constructor(
+    private readonly batchesPerEpoch: number,
+    private readonly onStop?: (line: string) => void,
+  ) {}
 
   callback(model: tf.LayersModel): tf.CustomCallbackArgs {
     const stopIfAsked = (batch: number) => {

@@ -1,3 +1,6 @@
+/**
+ * Times a few training steps of a model, to estimate an epoch's duration without running one.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { UserError } from "../util/errors";
 
@@ -18,9 +21,17 @@ export interface StepTiming {
  *
  * @throws UserError when the model is not compiled or the step counts are not positive whole numbers
  */
-export async function timeTrainingSteps(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, options: { steps?: number; warmup?: number } = {}): Promise<StepTiming> {
+export async function timeTrainingSteps(
+  model: tf.LayersModel,
+  xs: tf.Tensor,
+  ys: tf.Tensor,
+  options: { steps?: number; warmup?: number } = {},
+): Promise<StepTiming> {
   const { steps = 3, warmup = 1 } = options;
-  if (!model.optimizer) throw new UserError(`Model "${model.name}" is not compiled: compile it with an optimizer and a loss before timing it.`);
+  if (!model.optimizer)
+    throw new UserError(
+      `Model "${model.name}" is not compiled: compile it with an optimizer and a loss before timing it.`,
+    );
   if (!Number.isInteger(steps) || steps < 1 || !Number.isInteger(warmup) || warmup < 0) {
     throw new UserError(`steps must be a positive and warmup a non-negative whole number, got ${steps} and ${warmup}.`);
   }

@@ -1,8 +1,11 @@
+/**
+ * `fm.train`: trains a model on an `ImageSet` with seeded shuffling, validation, the live board and interrupts.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { ImageSet } from "../data/dataset";
 import { currentBackend } from "../backend/select";
 import { trainingBoard, TrainingBoardOptions } from "../plot/trainingBoard";
-import { TrainingRecord } from "../plot/trainingRecord";
+import { TrainingRecord } from "../metrics/trainingRecord";
 import { UserError } from "../util/errors";
 import type { ImageAugment } from "./augment";
 import { inputSpecOf, shuffledBatches, wholeSet } from "./batches";
@@ -33,7 +36,17 @@ export interface TrainOptions {
   augment?: ImageAugment;
 }
 
-const OPTION_KEYS: (keyof TrainOptions)[] = ["epochs", "batchSize", "seed", "validationSplit", "validationData", "divisor", "board", "callbacks", "augment"];
+const OPTION_KEYS: (keyof TrainOptions)[] = [
+  "epochs",
+  "batchSize",
+  "seed",
+  "validationSplit",
+  "validationData",
+  "divisor",
+  "board",
+  "callbacks",
+  "augment",
+];
 
 /** Per-epoch metrics, as Keras' History has them (a plain record, so charts such as `compareRunsSpec` take it). */
 export type TrainHistory = {
@@ -76,10 +89,12 @@ export interface TrainResult {
  */
 export async function train(model: tf.LayersModel, data: ImageSet, options: TrainOptions): Promise<TrainResult> {
   const unknown = Object.keys(options).filter((k) => !OPTION_KEYS.includes(k as keyof TrainOptions));
-  if (unknown.length > 0) throw new UserError(`Unknown train option(s) ${unknown.join(", ")}. Valid: ${OPTION_KEYS.join(", ")}.`);
+  if (unknown.length > 0)
+    throw new UserError(`Unknown train option(s) ${unknown.join(", ")}. Valid: ${OPTION_KEYS.join(", ")}.`);
   const { epochs, batchSize = 32, seed = 0, divisor = 255 } = options;
   if (!Number.isInteger(epochs) || epochs < 1) throw new UserError(`epochs must be a positive integer, got ${epochs}.`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new UserError(`batchSize must be a positive integer, got ${batchSize}.`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new UserError(`batchSize must be a positive integer, got ${batchSize}.`);
   if (options.validationSplit !== undefined && options.validationData !== undefined) {
     throw new UserError("Give either validationSplit or validationData, not both.");
   }

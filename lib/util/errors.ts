@@ -1,4 +1,8 @@
 /**
+ * `UserError`, the error for bad input that the notebooks and the CLI show as one line naming the fix.
+ */
+
+/**
  * Node's \`util.inspect.custom\` symbol, reached through the global symbol registry rather than an import of "util",
  * so that this module also bundles for the browser (lesson 07's page uses the library's preprocessing).
  */

@@ -10,7 +10,7 @@
  * loop over models) stops at once, while the next cell starts afresh. Outside a kernel it belongs to the
  * whole process.
  */
-import { currentDisplayWriter } from "../plot/display";
+import { currentDisplayWriter } from "./notebook";
 import { UserError } from "./errors";
 
 /**

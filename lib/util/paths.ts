@@ -1,3 +1,6 @@
+/**
+ * The project's folders (root, data/) found from the compiled file, and atomic file writes.
+ */
 import * as fs from "fs";
 import * as path from "path";
 

@@ -1,4 +1,8 @@
 /**
+ * Seeded randomness: a pseudo-random generator and permutations, so that shuffles and initialisations repeat.
+ */
+
+/**
  * A small, fast, seeded pseudo-random generator (mulberry32). Same seed, same sequence, on every machine.
  * Returns floats in [0, 1).
  */

@@ -1,3 +1,7 @@
+/**
+ * Bundles lesson 07's web page (`web/src/main.ts` with tfjs and the course's preprocessing) into one script with
+ * esbuild.
+ */
 import * as path from "path";
 import { projectRoot } from "../util/paths";
 
@@ -38,6 +42,8 @@ export async function buildPage(root = projectRoot()): Promise<BundleReport> {
     metafile: true,
     logLevel: "error",
   });
-  const bytes = result.metafile.outputs[path.relative(process.cwd(), outfile)]?.bytes ?? Object.values(result.metafile.outputs).reduce((max, o) => Math.max(max, o.bytes), 0);
+  const bytes =
+    result.metafile.outputs[path.relative(process.cwd(), outfile)]?.bytes ??
+    Object.values(result.metafile.outputs).reduce((max, o) => Math.max(max, o.bytes), 0);
   return { file: outfile, bytes, seconds: (Date.now() - started) / 1000 };
 }

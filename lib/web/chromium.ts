@@ -1,3 +1,6 @@
+/**
+ * Finds and starts a headless Chromium for the browser tests and page checks, or says how to install it.
+ */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -41,7 +44,9 @@ export async function withChromium<T>(use: (context: BrowserContext) => Promise<
   try {
     playwright = await import("playwright-core");
   } catch {
-    throw new UserError("playwright-core is not installed: run `npm ci` (it is a development dependency of the course).");
+    throw new UserError(
+      "playwright-core is not installed: run `npm ci` (it is a development dependency of the course).",
+    );
   }
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "fmnist-chromium-"));
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;

@@ -1,3 +1,6 @@
+/**
+ * Classifies preprocessed images with a model in one batch, as the web page does.
+ */
 import * as tf from "@tensorflow/tfjs";
 import { IMAGE_PIXELS, NUM_CLASSES } from "../data/classes";
 

@@ -1,8 +1,11 @@
+/**
+ * Exports the trained model and a few test images for the web page under `data/web/<profile>/`.
+ */
 import * as tf from "@tensorflow/tfjs";
 import * as fs from "fs";
 import * as path from "path";
 import { ImageSet } from "../data/dataset";
-import { currentProfile, Profile } from "../train/profile";
+import { currentProfile, Profile } from "../util/profile";
 import { folderHandler } from "../train/io";
 import { UserError } from "../util/errors";
 import { dataDir, writeFileAtomic } from "../util/paths";
@@ -54,7 +57,10 @@ export async function exportForWeb(
     pixels: Buffer.from(sample.images).toString("base64"),
   };
   writeFileAtomic(path.join(dir, "page-data.json"), JSON.stringify(data));
-  return [...fs.readdirSync(path.join(dir, "model")).map((f) => path.join(dir, "model", f)), path.join(dir, "page-data.json")];
+  return [
+    ...fs.readdirSync(path.join(dir, "model")).map((f) => path.join(dir, "model", f)),
+    path.join(dir, "page-data.json"),
+  ];
 }
 
 /**
@@ -66,7 +72,9 @@ export function requireExport(dir: string, profile: Profile = currentProfile()):
   for (const file of [path.join("model", "model.json"), "page-data.json"]) {
     if (!fs.existsSync(path.join(dir, file))) {
       const command = `npm run lessons -- --profile ${profile} --only 07`;
-      throw new UserError(`No exported model in ${dir} (${file} is missing): run lesson ${WEB_LESSON} first (\`${command}\`).`);
+      throw new UserError(
+        `No exported model in ${dir} (${file} is missing): run lesson ${WEB_LESSON} first (\`${command}\`).`,
+      );
     }
   }
 }

@@ -1,3 +1,6 @@
+/**
+ * Opens the web page in headless Chromium and checks it: test images classified, drawings on the pad recognised.
+ */
 import type { Page } from "playwright-core";
 import { UserError } from "../util/errors";
 import { withChromium } from "./chromium";
@@ -40,13 +43,37 @@ export type Strokes = [number, number][][];
 
 /** The outline of a sneaker in side view: heel, sole, toe cap and the laces' slope back to the heel. */
 const SNEAKER_OUTLINE: Strokes = [
-  [[52, 118], [52, 196], [236, 196], [244, 178], [226, 166], [176, 150], [140, 128], [112, 112], [84, 116], [52, 118]],
+  [
+    [52, 118],
+    [52, 196],
+    [236, 196],
+    [244, 178],
+    [226, 166],
+    [176, 150],
+    [140, 128],
+    [112, 112],
+    [84, 116],
+    [52, 118],
+  ],
 ];
 
 /** The same sneaker coloured in: the outline plus back-and-forth strokes that fill it, as garments are in photos. */
 const SNEAKER_FILLED: Strokes = [
   ...SNEAKER_OUTLINE,
-  [[60, 128], [110, 122], [60, 140], [140, 136], [60, 152], [170, 156], [60, 166], [210, 168], [60, 180], [230, 182], [60, 190], [236, 190]],
+  [
+    [60, 128],
+    [110, 122],
+    [60, 140],
+    [140, 136],
+    [60, 152],
+    [170, 156],
+    [60, 166],
+    [210, 168],
+    [60, 180],
+    [230, 182],
+    [60, 190],
+    [236, 190],
+  ],
 ];
 
 /** The drawings {@link checkPage} makes unless told otherwise: a sneaker as an outline, then filled in. */
@@ -75,7 +102,10 @@ async function drawStrokes(page: Page, strokes: Strokes): Promise<void> {
  *
  * @throws UserError when Chromium is missing or the page reports that it could not start
  */
-export async function checkPage(url: string, options: { query?: string; drawings?: { name: string; strokes: Strokes }[] } = {}): Promise<PageCheck> {
+export async function checkPage(
+  url: string,
+  options: { query?: string; drawings?: { name: string; strokes: Strokes }[] } = {},
+): Promise<PageCheck> {
   return withChromium(async (context) => {
     const page = context.pages()[0] ?? (await context.newPage());
     const consoleErrors: string[] = [];
@@ -88,15 +118,18 @@ export async function checkPage(url: string, options: { query?: string; drawings
     }
     await page.click("#classify-all");
     await page.waitForSelector("#accuracy[data-count]");
-    const tests = await page.$$eval("#test-grid button", (buttons) => buttons.map((b) => ({
-      index: Number(b.dataset.index),
-      label: Number(b.dataset.label),
-      predicted: Number(b.dataset.predicted),
-      probabilities: JSON.parse(b.dataset.probabilities ?? "[]") as number[],
-    })));
+    const tests = await page.$$eval("#test-grid button", (buttons) =>
+      buttons.map((b) => ({
+        index: Number(b.dataset.index),
+        label: Number(b.dataset.label),
+        predicted: Number(b.dataset.predicted),
+        probabilities: JSON.parse(b.dataset.probabilities ?? "[]") as number[],
+      })),
+    );
     const seconds = Number(await page.getAttribute("#accuracy", "data-seconds"));
     const drawings: PageDrawing[] = [];
-    for (const drawing of options.drawings ?? SNEAKER_DRAWINGS) drawings.push({ name: drawing.name, ...(await draw(page, drawing.strokes)) });
+    for (const drawing of options.drawings ?? SNEAKER_DRAWINGS)
+      drawings.push({ name: drawing.name, ...(await draw(page, drawing.strokes)) });
     return {
       backend: (await page.textContent("#backend")) ?? "",
       backendName: (await page.getAttribute("body", "data-backend")) ?? "",
@@ -115,7 +148,10 @@ async function draw(page: Page, strokes: Strokes): Promise<Omit<PageDrawing, "na
   await page.$eval("#prediction", (p) => p.removeAttribute("data-source"));
   await drawStrokes(page, strokes);
   await page.waitForSelector('#prediction[data-source="your drawing"]');
-  const shown = await page.$eval("#prediction", (p) => ({ predicted: Number(p.dataset.predicted), probabilities: JSON.parse(p.dataset.probabilities ?? "[]") as number[] }));
+  const shown = await page.$eval("#prediction", (p) => ({
+    predicted: Number(p.dataset.predicted),
+    probabilities: JSON.parse(p.dataset.probabilities ?? "[]") as number[],
+  }));
   const pixels = await page.$eval("#pad", (canvas) => {
     const c = canvas as HTMLCanvasElement;
     const image = c.getContext("2d")!.getImageData(0, 0, c.width, c.height);

@@ -64,7 +64,10 @@ const LUMA = [0.299, 0.587, 0.114] as const;
 /** Step 1: luminance of each pixel, with transparency composited over white (a drawing on blank paper). */
 export function toGreyscale(image: RgbaImage): GreyPixels {
   const { width, height, data } = image;
-  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0) || data.length !== width * height * 4) {
+  if (
+    !(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0) ||
+    data.length !== width * height * 4
+  ) {
     throw new UserError(`An RGBA image of ${width}×${height} needs ${width * height * 4} bytes, got ${data.length}.`);
   }
   const pixels = new Float32Array(width * height);
@@ -100,7 +103,10 @@ export function invertIfLight(grey: GreyPixels): { image: GreyPixels; inverted: 
  */
 export function boundingBox(image: GreyPixels, level: number): Box | null {
   const { width, height, pixels } = image;
-  let left = width, right = -1, top = height, bottom = -1;
+  let left = width,
+    right = -1,
+    top = height,
+    bottom = -1;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       if (pixels[y * width + x] <= level) continue;
@@ -127,7 +133,8 @@ export function crop(image: GreyPixels, box: Box): GreyPixels {
 export function centreInSquare(image: GreyPixels, background: number): GreyPixels {
   const side = Math.max(image.width, image.height);
   const pixels = new Float32Array(side * side).fill(background);
-  const left = Math.floor((side - image.width) / 2), top = Math.floor((side - image.height) / 2);
+  const left = Math.floor((side - image.width) / 2),
+    top = Math.floor((side - image.height) / 2);
   for (let y = 0; y < image.height; y++) {
     pixels.set(image.pixels.subarray(y * image.width, (y + 1) * image.width), (top + y) * side + left);
   }
@@ -139,12 +146,15 @@ export function centreInSquare(image: GreyPixels, background: number): GreyPixel
  * covers, weighted by overlap. Shrinking a thin stroke greys it instead of dropping it; enlarging repeats pixels.
  */
 export function resizeArea(image: GreyPixels, width: number, height: number): GreyPixels {
-  const sx = image.width / width, sy = image.height / height;
+  const sx = image.width / width,
+    sy = image.height / height;
   const pixels = new Float32Array(width * height);
   for (let ty = 0; ty < height; ty++) {
-    const y0 = ty * sy, y1 = y0 + sy;
+    const y0 = ty * sy,
+      y1 = y0 + sy;
     for (let tx = 0; tx < width; tx++) {
-      const x0 = tx * sx, x1 = x0 + sx;
+      const x0 = tx * sx,
+        x1 = x0 + sx;
       let sum = 0;
       for (let y = Math.floor(y0); y < Math.min(Math.ceil(y1), image.height); y++) {
         const wy = Math.min(y + 1, y1) - Math.max(y, y0);
@@ -180,12 +190,24 @@ export function preprocessImage(image: RgbaImage, options: PreprocessOptions = {
   const background = borderMedian(inverted);
   let brightest = background;
   for (const v of inverted.pixels) if (v > brightest) brightest = v;
-  const box = brightest - background < 1 ? null : boundingBox(inverted, background + threshold * (brightest - background));
-  if (!box) throw new UserError("The picture is blank: nothing stands out from its background. Draw or drop a garment first.");
+  const box =
+    brightest - background < 1 ? null : boundingBox(inverted, background + threshold * (brightest - background));
+  if (!box)
+    throw new UserError("The picture is blank: nothing stands out from its background. Draw or drop a garment first.");
   const cropped = crop(inverted, box);
   const centred = centreInSquare(cropped, background);
   const resized = resizeArea(centred, IMAGE_SIZE, IMAGE_SIZE);
-  return { grey, inverted, wasInverted, background, box, cropped, centred, resized, input: stretchToUnit(resized, background) };
+  return {
+    grey,
+    inverted,
+    wasInverted,
+    background,
+    box,
+    cropped,
+    centred,
+    resized,
+    input: stretchToUnit(resized, background),
+  };
 }
 
 /**
@@ -193,7 +215,10 @@ export function preprocessImage(image: RgbaImage, options: PreprocessOptions = {
  * step is for: greyscale only (the whole picture squeezed to 28×28), inverted but not cropped (the whole picture
  * centred and scaled), and all six steps.
  */
-export function preprocessAblation(image: RgbaImage, options: PreprocessOptions = {}): { name: string; input: Float32Array }[] {
+export function preprocessAblation(
+  image: RgbaImage,
+  options: PreprocessOptions = {},
+): { name: string; input: Float32Array }[] {
   const grey = toGreyscale(image);
   const squeezed = resizeArea(grey, IMAGE_SIZE, IMAGE_SIZE).pixels.map((v) => v / 255);
   const { image: inverted } = invertIfLight(grey);

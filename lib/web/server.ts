@@ -1,3 +1,6 @@
+/**
+ * A small static server for the web page and the exported model, refusing paths outside its folders.
+ */
 import * as fs from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
@@ -58,12 +61,16 @@ export function resolvePagePath(urlPath: string, exportDir: string, root = proje
  *
  * @throws UserError naming the lesson to run when the export is missing
  */
-export async function servePage(exportDir: string, options: { port?: number; root?: string } = {}): Promise<PageServer> {
+export async function servePage(
+  exportDir: string,
+  options: { port?: number; root?: string } = {},
+): Promise<PageServer> {
   requireExport(exportDir);
   const root = options.root ?? projectRoot();
   const server = http.createServer((request, response) => {
     const urlPath = decodeURIComponent(new URL(request.url ?? "/", "http://127.0.0.1").pathname);
-    const file = request.method === "GET" || request.method === "HEAD" ? resolvePagePath(urlPath, exportDir, root) : null;
+    const file =
+      request.method === "GET" || request.method === "HEAD" ? resolvePagePath(urlPath, exportDir, root) : null;
     if (!file || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
       response.writeHead(404, { "Content-Type": "text/plain" }).end(`not found: ${urlPath}\n`);
       return;
@@ -85,9 +92,10 @@ export async function servePage(exportDir: string, options: { port?: number; roo
   return {
     url: `http://127.0.0.1:${port}/`,
     port,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections?.();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
   };
 }

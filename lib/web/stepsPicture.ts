@@ -1,3 +1,6 @@
+/**
+ * Pictures of the web page's preprocessing steps as PNG, for lesson 07.
+ */
 import { imageGridPng } from "../plot/imageGrid";
 import { PNG } from "pngjs";
 import { GreyPixels, PreprocessSteps, resizeArea, RgbaImage } from "./preprocess";

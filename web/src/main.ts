@@ -9,7 +9,7 @@ import type { PageData } from "../../lib/web/export";
 import { PreprocessSteps, preprocessImage, RgbaImage } from "../../lib/web/preprocess";
 import { startBackend } from "./backend";
 import { acceptDrops, drawingPad, pictureFile } from "./pad";
-import { argmax } from "../../lib/train/metrics";
+import { argmax } from "../../lib/metrics/classification";
 import { element, greyCanvas, inputCanvas, showPrediction } from "./view";
 
 /** The preprocessing steps as small labelled pictures. */

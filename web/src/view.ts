@@ -1,5 +1,5 @@
 import { CLASS_NAMES } from "../../lib/data/classes";
-import { argmax } from "../../lib/train/metrics";
+import { argmax } from "../../lib/metrics/classification";
 import type { GreyPixels } from "../../lib/web/preprocess";
 
 /** Finds an element the page's HTML must have. */

@@ -21,14 +21,20 @@ export const fusedBatchNorm: NativeKernel = (args, addon) => {
   if (n === 0) return null;
   // Only per-channel parameters (exactly C values, laid out along the last axis).
   const perChannel = (t: tf.TensorInfo | undefined): boolean =>
-    t === undefined || (t.dtype === "float32" && sizeOf(t.shape) === C && (t.shape.length === 0 || t.shape[t.shape.length - 1] === C));
+    t === undefined ||
+    (t.dtype === "float32" && sizeOf(t.shape) === C && (t.shape.length === 0 || t.shape[t.shape.length - 1] === C));
   if (!perChannel(mean) || !perChannel(variance) || !perChannel(scale) || !perChannel(offset)) return null;
   const out = backend.makeOutput(x.shape.slice(), "float32");
   ready(addon, backend);
   callNative(addon, "batchnorm", {
-    x: byteOffset(backend, x), out: byteOffset(backend, out), rows: n / C, channels: C,
-    mean: byteOffset(backend, mean), variance: byteOffset(backend, variance),
-    scale: scale ? byteOffset(backend, scale) : -1, offset: offset ? byteOffset(backend, offset) : -1,
+    x: byteOffset(backend, x),
+    out: byteOffset(backend, out),
+    rows: n / C,
+    channels: C,
+    mean: byteOffset(backend, mean),
+    variance: byteOffset(backend, variance),
+    scale: scale ? byteOffset(backend, scale) : -1,
+    offset: offset ? byteOffset(backend, offset) : -1,
     epsilon: Number(attrs.varianceEpsilon ?? 0.001),
   });
   return out;
@@ -61,9 +67,14 @@ export const batchNormTrain: NativeKernel = (args, addon) => {
   const variance = backend.makeOutput([view.C], "float32");
   ready(addon, backend);
   callNative(addon, "batchnormTrain", {
-    x: byteOffset(backend, x!), y: byteOffset(backend, y), rows: view.rows, channels: view.C,
-    gamma: byteOffset(backend, gamma!), beta: byteOffset(backend, beta!),
-    mean: byteOffset(backend, mean), variance: byteOffset(backend, variance),
+    x: byteOffset(backend, x!),
+    y: byteOffset(backend, y),
+    rows: view.rows,
+    channels: view.C,
+    gamma: byteOffset(backend, gamma!),
+    beta: byteOffset(backend, beta!),
+    mean: byteOffset(backend, mean),
+    variance: byteOffset(backend, variance),
     epsilon: Number(attrs.epsilon),
   });
   return [y, mean, variance];
@@ -77,17 +88,31 @@ export const batchNormTrainGrad: NativeKernel = (args, addon) => {
   const { inputs, attrs = {}, backend } = args;
   const { dy, x, mean, variance, gamma, dmean, dvariance } = inputs as Record<string, tf.TensorInfo | undefined>;
   const view = channelsLast(x);
-  if (!view || !channelsLast(dy) || sizeOf(dy!.shape) !== view.rows * view.C || !perChannel(view.C, mean, variance, gamma)) return null;
+  if (
+    !view ||
+    !channelsLast(dy) ||
+    sizeOf(dy!.shape) !== view.rows * view.C ||
+    !perChannel(view.C, mean, variance, gamma)
+  )
+    return null;
   if ((dmean && !perChannel(view.C, dmean)) || (dvariance && !perChannel(view.C, dvariance))) return null;
   const dx = backend.makeOutput(x!.shape.slice(), "float32");
   const dgamma = backend.makeOutput([view.C], "float32");
   const dbeta = backend.makeOutput([view.C], "float32");
   ready(addon, backend);
   callNative(addon, "batchnormTrainGrad", {
-    dy: byteOffset(backend, dy!), x: byteOffset(backend, x!), rows: view.rows, channels: view.C,
-    mean: byteOffset(backend, mean!), variance: byteOffset(backend, variance!), gamma: byteOffset(backend, gamma!),
-    dmean: dmean ? byteOffset(backend, dmean) : -1, dvariance: dvariance ? byteOffset(backend, dvariance) : -1,
-    dx: byteOffset(backend, dx), dgamma: byteOffset(backend, dgamma), dbeta: byteOffset(backend, dbeta),
+    dy: byteOffset(backend, dy!),
+    x: byteOffset(backend, x!),
+    rows: view.rows,
+    channels: view.C,
+    mean: byteOffset(backend, mean!),
+    variance: byteOffset(backend, variance!),
+    gamma: byteOffset(backend, gamma!),
+    dmean: dmean ? byteOffset(backend, dmean) : -1,
+    dvariance: dvariance ? byteOffset(backend, dvariance) : -1,
+    dx: byteOffset(backend, dx),
+    dgamma: byteOffset(backend, dgamma),
+    dbeta: byteOffset(backend, dbeta),
     epsilon: Number(attrs.epsilon),
   });
   return [dx, dgamma, dbeta];

@@ -26,7 +26,10 @@ export function callNative<K extends KernelName>(addon: OnednnAddon, kernel: K, 
   try {
     addon[kernel]();
   } catch (error) {
-    const message = (error as Error).message.replace(/parameter (\d+)/, (text, index) => `${text} (${slotName(kernel, Number(index)) ?? "?"})`);
+    const message = (error as Error).message.replace(
+      /parameter (\d+)/,
+      (text, index) => `${text} (${slotName(kernel, Number(index)) ?? "?"})`,
+    );
     throw new Error(`${message} [in ${kernel}]`);
   }
 }
@@ -39,5 +42,7 @@ export function ready(addon: OnednnAddon, backend: WasmBackendLike): void {
 /** The addon's code for an activation tfjs fuses into a kernel; undefined for prelu and anything new (the replaced kernel takes those). */
 export function activationCode(activation: unknown): number | undefined {
   const name = (activation ?? "linear") as string;
-  return Object.prototype.hasOwnProperty.call(ACTIVATION, name) ? ACTIVATION[name as keyof typeof ACTIVATION] : undefined;
+  return Object.prototype.hasOwnProperty.call(ACTIVATION, name)
+    ? ACTIVATION[name as keyof typeof ACTIVATION]
+    : undefined;
 }

@@ -14,8 +14,11 @@ type ConvInfo = tf.backend_util.Conv2DInfo;
 /** True when oneDNN's output-size rule agrees with tfjs's padding for this convolution. */
 function consistent(info: ConvInfo): boolean {
   const p = info.padInfo;
-  const okH = Math.floor((info.inHeight + p.top + p.bottom - info.effectiveFilterHeight) / info.strideHeight) + 1 === info.outHeight;
-  const okW = Math.floor((info.inWidth + p.left + p.right - info.effectiveFilterWidth) / info.strideWidth) + 1 === info.outWidth;
+  const okH =
+    Math.floor((info.inHeight + p.top + p.bottom - info.effectiveFilterHeight) / info.strideHeight) + 1 ===
+    info.outHeight;
+  const okW =
+    Math.floor((info.inWidth + p.left + p.right - info.effectiveFilterWidth) / info.strideWidth) + 1 === info.outWidth;
   return okH && okW && p.top >= 0 && p.left >= 0 && p.bottom >= 0 && p.right >= 0;
 }
 
@@ -46,13 +49,25 @@ interface ConvOperands {
 function runConv(addon: OnednnAddon, kind: number, info: ConvInfo, operands: ConvOperands): void {
   const p = info.padInfo;
   callNative(addon, "conv2d", {
-    kind, ...operands,
-    batch: info.batchSize, inHeight: info.inHeight, inWidth: info.inWidth, inChannels: info.inChannels,
-    filterHeight: info.filterHeight, filterWidth: info.filterWidth, outChannels: info.outChannels,
-    outHeight: info.outHeight, outWidth: info.outWidth,
-    strideHeight: info.strideHeight, strideWidth: info.strideWidth,
-    dilationHeight: info.dilationHeight, dilationWidth: info.dilationWidth,
-    padTop: p.top, padLeft: p.left, padBottom: p.bottom, padRight: p.right,
+    kind,
+    ...operands,
+    batch: info.batchSize,
+    inHeight: info.inHeight,
+    inWidth: info.inWidth,
+    inChannels: info.inChannels,
+    filterHeight: info.filterHeight,
+    filterWidth: info.filterWidth,
+    outChannels: info.outChannels,
+    outHeight: info.outHeight,
+    outWidth: info.outWidth,
+    strideHeight: info.strideHeight,
+    strideWidth: info.strideWidth,
+    dilationHeight: info.dilationHeight,
+    dilationWidth: info.dilationWidth,
+    padTop: p.top,
+    padLeft: p.left,
+    padBottom: p.bottom,
+    padRight: p.right,
   });
 }
 
@@ -75,7 +90,13 @@ function forward(args: KernelArgs, addon: OnednnAddon, fused: boolean): tf.Tenso
   if (fused && inputs.preluActivationWeights) return null;
   const act = fused ? activationCode(attrs.activation) : ACTIVATION.linear;
   if (act === undefined) return null;
-  if (bias && (bias.dtype !== "float32" || sizeOf(bias.shape) !== filter.shape[3] || (bias.shape.length > 0 && bias.shape[bias.shape.length - 1] !== filter.shape[3]))) return null;
+  if (
+    bias &&
+    (bias.dtype !== "float32" ||
+      sizeOf(bias.shape) !== filter.shape[3] ||
+      (bias.shape.length > 0 && bias.shape[bias.shape.length - 1] !== filter.shape[3]))
+  )
+    return null;
   const info = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
     filter.shape as [number, number, number, number],
@@ -90,9 +111,12 @@ function forward(args: KernelArgs, addon: OnednnAddon, fused: boolean): tf.Tenso
   const out = backend.makeOutput(info.outShape, "float32");
   ready(addon, backend);
   runConv(addon, CONV_KIND.Forward, info, {
-    x: byteOffset(backend, x), filter: byteOffset(backend, filter), y: byteOffset(backend, out),
+    x: byteOffset(backend, x),
+    filter: byteOffset(backend, filter),
+    y: byteOffset(backend, out),
     bias: bias ? byteOffset(backend, bias) : -1,
-    activation: act, alpha: Number(attrs.leakyreluAlpha ?? 0.2),
+    activation: act,
+    alpha: Number(attrs.leakyreluAlpha ?? 0.2),
   });
   return out;
 }
@@ -109,12 +133,18 @@ export const conv2dBackpropInput: NativeKernel = (args, addon) => {
   const dy = inputs.dy as tf.TensorInfo;
   const filter = inputs.filter as tf.TensorInfo;
   const inputShape = attrs.inputShape as number[];
-  if (dy.dtype !== "float32" || filter.dtype !== "float32" || !dataFormatOk(attrs) || inputShape.length !== 4) return null;
+  if (dy.dtype !== "float32" || filter.dtype !== "float32" || !dataFormatOk(attrs) || inputShape.length !== 4)
+    return null;
   const info = backpropInfo(inputShape, filter.shape, dy.shape, attrs);
   if (!info) return null;
   const out = backend.makeOutput(inputShape.slice(), "float32");
   ready(addon, backend);
-  runConv(addon, CONV_KIND.BackwardData, info, backward(byteOffset(backend, out), byteOffset(backend, filter), byteOffset(backend, dy)));
+  runConv(
+    addon,
+    CONV_KIND.BackwardData,
+    info,
+    backward(byteOffset(backend, out), byteOffset(backend, filter), byteOffset(backend, dy)),
+  );
   return out;
 };
 
@@ -129,7 +159,12 @@ export const conv2dBackpropFilter: NativeKernel = (args, addon) => {
   if (!info) return null;
   const out = backend.makeOutput(filterShape.slice(), "float32");
   ready(addon, backend);
-  runConv(addon, CONV_KIND.BackwardFilter, info, backward(byteOffset(backend, x), byteOffset(backend, out), byteOffset(backend, dy)));
+  runConv(
+    addon,
+    CONV_KIND.BackwardFilter,
+    info,
+    backward(byteOffset(backend, x), byteOffset(backend, out), byteOffset(backend, dy)),
+  );
   return out;
 };
 
@@ -137,7 +172,12 @@ export const conv2dBackpropFilter: NativeKernel = (args, addon) => {
  * The convolution both gradient kernels undo (dilation 1, NHWC), or null when the addon cannot run it or the
  * incoming gradient does not have the convolution's output shape.
  */
-function backpropInfo(xShape: readonly number[], filterShape: readonly number[], dyShape: readonly number[], attrs: { [name: string]: unknown }): ConvInfo | null {
+function backpropInfo(
+  xShape: readonly number[],
+  filterShape: readonly number[],
+  dyShape: readonly number[],
+  attrs: { [name: string]: unknown },
+): ConvInfo | null {
   const info = tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],

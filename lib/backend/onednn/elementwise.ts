@@ -15,7 +15,16 @@ type BinaryKernelName = keyof typeof BINARY_OP;
 export const BINARY_KERNELS = Object.keys(BINARY_OP) as BinaryKernelName[];
 
 /** Binary kernels whose output is bool (comparisons and logical ops). */
-const BOOL_OUTPUT = new Set<BinaryKernelName>(["Greater", "GreaterEqual", "Less", "LessEqual", "Equal", "NotEqual", "LogicalAnd", "LogicalOr"]);
+const BOOL_OUTPUT = new Set<BinaryKernelName>([
+  "Greater",
+  "GreaterEqual",
+  "Less",
+  "LessEqual",
+  "Equal",
+  "NotEqual",
+  "LogicalAnd",
+  "LogicalOr",
+]);
 
 /** Binary kernels whose inputs are bool too. */
 const BOOL_INPUTS = new Set<BinaryKernelName>(["LogicalAnd", "LogicalOr"]);
@@ -31,7 +40,11 @@ export interface BroadcastPlan {
  * Collapses a broadcast of `a` and `b` to `out` into at most 4 dimensions with per-input strides,
  * or null when more than 4 dimensions remain.
  */
-export function broadcastPlan(out: readonly number[], aShape: readonly number[], bShape: readonly number[]): BroadcastPlan | null {
+export function broadcastPlan(
+  out: readonly number[],
+  aShape: readonly number[],
+  bShape: readonly number[],
+): BroadcastPlan | null {
   const r = out.length;
   const strides = (shape: readonly number[]): number[] => {
     const padded = new Array<number>(r - shape.length).fill(1).concat(shape);
@@ -48,7 +61,8 @@ export function broadcastPlan(out: readonly number[], aShape: readonly number[],
   const dims: number[] = [];
   const sa: number[] = [];
   const sb: number[] = [];
-  const mergeable = (prev: number, s: number, size: number): boolean => (prev === 0 && s === 0) || (s !== 0 && prev === s * size);
+  const mergeable = (prev: number, s: number, size: number): boolean =>
+    (prev === 0 && s === 0) || (s !== 0 && prev === s * size);
   for (let i = 0; i < r; i++) {
     if (out[i] === 1) continue;
     const n = dims.length;
@@ -92,7 +106,13 @@ export function binaryKernel(kernelName: BinaryKernelName): NativeKernel {
     if (!plan) return null;
     const out = backend.makeOutput(outShape, outDtype);
     ready(addon, backend);
-    callNative(addon, "binary", { op, a: byteOffset(backend, a), b: byteOffset(backend, b), out: byteOffset(backend, out), ...plan });
+    callNative(addon, "binary", {
+      op,
+      a: byteOffset(backend, a),
+      b: byteOffset(backend, b),
+      out: byteOffset(backend, out),
+      ...plan,
+    });
     return out;
   };
 }
@@ -146,7 +166,14 @@ export const cast: NativeKernel = (args, addon) => {
   const { backend } = args;
   const out = backend.makeOutput(x.shape.slice(), "float32");
   ready(addon, backend);
-  callNative(addon, "unary", { op: UNARY_OP.BoolToFloat, x: byteOffset(backend, x), out: byteOffset(backend, out), n, alpha: 0, beta: 0 });
+  callNative(addon, "unary", {
+    op: UNARY_OP.BoolToFloat,
+    x: byteOffset(backend, x),
+    out: byteOffset(backend, out),
+    n,
+    alpha: 0,
+    beta: 0,
+  });
   return out;
 };
 
@@ -159,11 +186,17 @@ export const addN: NativeKernel = (args, addon) => {
   const n = sizeOf(first.shape);
   if (n === 0) return null;
   for (const t of tensors) {
-    if (t.dtype !== "float32" || t.shape.length !== first.shape.length || t.shape.some((d, i) => d !== first.shape[i])) return null;
+    if (t.dtype !== "float32" || t.shape.length !== first.shape.length || t.shape.some((d, i) => d !== first.shape[i]))
+      return null;
   }
   const out = backend.makeOutput(first.shape.slice(), "float32");
   ready(addon, backend);
-  callNative(addon, "addN", { out: byteOffset(backend, out), n, count: tensors.length, inputs: tensors.map((t) => byteOffset(backend, t)) });
+  callNative(addon, "addN", {
+    out: byteOffset(backend, out),
+    n,
+    count: tensors.length,
+    inputs: tensors.map((t) => byteOffset(backend, t)),
+  });
   return out;
 };
 
@@ -202,8 +235,12 @@ export const select: NativeKernel = (args, addon) => {
   const out = backend.makeOutput(t.shape.slice(), t.dtype);
   ready(addon, backend);
   callNative(addon, "select", {
-    condition: byteOffset(backend, condition), t: byteOffset(backend, t), e: byteOffset(backend, e), out: byteOffset(backend, out),
-    n, perCondition: 1,
+    condition: byteOffset(backend, condition),
+    t: byteOffset(backend, t),
+    e: byteOffset(backend, e),
+    out: byteOffset(backend, out),
+    n,
+    perCondition: 1,
   });
   return out;
 };

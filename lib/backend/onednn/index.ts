@@ -91,7 +91,13 @@ export function uninstallOnednn(): void {
 }
 
 /** Diagnostics: oneDNN version, threads, the implementation oneDNN chose last, cached primitives; null when unavailable. */
-export function onednnInfo(): { version: string; threads: number; lastImpl: string; cachedPrimitives: number; cores: number } | null {
+export function onednnInfo(): {
+  version: string;
+  threads: number;
+  lastImpl: string;
+  cachedPrimitives: number;
+  cores: number;
+} | null {
   const addon = loadAddon();
   return addon ? addon.info() : null;
 }

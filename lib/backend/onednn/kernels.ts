@@ -7,7 +7,17 @@ import * as tf from "@tensorflow/tfjs";
 import { OnednnAddon } from "./addon";
 import { KernelArgs, NativeKernel } from "./context";
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput, fusedConv2d } from "./conv";
-import { addN, BINARY_KERNELS, binaryKernel, cast, identity, select, UNARY_KERNELS, unaryKernel, zerosLike } from "./elementwise";
+import {
+  addN,
+  BINARY_KERNELS,
+  binaryKernel,
+  cast,
+  identity,
+  select,
+  UNARY_KERNELS,
+  unaryKernel,
+  zerosLike,
+} from "./elementwise";
 import { batchMatMul, fusedMatMul } from "./matmul";
 import { batchNormTrain, batchNormTrainGrad, fusedBatchNorm } from "./batchnorm";
 import { BATCH_NORM_TRAIN_GRAD_KERNEL, BATCH_NORM_TRAIN_KERNEL } from "../batchnorm-train";
@@ -81,7 +91,12 @@ export function callCounts(reset = false): Record<string, CallCount> {
   return out;
 }
 
-function wrap(name: string, impl: NativeKernel, addon: OnednnAddon, previous: tf.KernelConfig | undefined): tf.KernelConfig {
+function wrap(
+  name: string,
+  impl: NativeKernel,
+  addon: OnednnAddon,
+  previous: tf.KernelConfig | undefined,
+): tf.KernelConfig {
   let count = counts.get(name);
   const kernelFunc = (args: unknown): tf.TensorInfo | tf.TensorInfo[] => {
     if (count === undefined || counts.get(name) !== count) {
@@ -95,7 +110,9 @@ function wrap(name: string, impl: NativeKernel, addon: OnednnAddon, previous: tf
     }
     count.fallback++;
     if (!previous) {
-      throw new Error(`onednn: ${name} got inputs the native kernel does not handle, and the wasm backend has no ${name} kernel to fall back to`);
+      throw new Error(
+        `onednn: ${name} got inputs the native kernel does not handle, and the wasm backend has no ${name} kernel to fall back to`,
+      );
     }
     return previous.kernelFunc(args as Parameters<tf.KernelFunc>[0]);
   };

@@ -23,7 +23,8 @@ export const adamUpdate: NativeKernel = (args, addon) => {
   if (!value || !gradient || !m || !v || !accBeta1 || !accBeta2) return null;
   const n = sizeOf(value.shape);
   const tensors = [value, gradient, m, v, accBeta1, accBeta2];
-  if (n === 0 || tensors.some((t) => t.dtype !== "float32") || [gradient, m, v].some((t) => sizeOf(t.shape) !== n)) return null;
+  if (n === 0 || tensors.some((t) => t.dtype !== "float32") || [gradient, m, v].some((t) => sizeOf(t.shape) !== n))
+    return null;
   if (sizeOf(accBeta1.shape) !== 1 || sizeOf(accBeta2.shape) !== 1) return null;
   const { beta1, beta2, epsilon, learningRate } = attrs as Record<string, unknown>;
   if (![beta1, beta2, epsilon, learningRate].every((x) => typeof x === "number")) return null;
@@ -35,10 +36,21 @@ export const adamUpdate: NativeKernel = (args, addon) => {
   const oneMinusAcc2 = Math.fround(1 - scalarValue(heap, byteOffset(backend, accBeta2)));
   const [newValue, newM, newV] = outs.map((o) => byteOffset(backend, o));
   callNative(addon, "adam", {
-    value: byteOffset(backend, value), gradient: byteOffset(backend, gradient), m: byteOffset(backend, m), v: byteOffset(backend, v),
-    newValue, newM, newV, n,
-    beta1: b1, beta2: b2, oneMinusBeta1: Math.fround(1 - b1), oneMinusBeta2: Math.fround(1 - b2),
-    stepSize: lr / oneMinusAcc1, invSqrtBias2: 1 / Math.sqrt(oneMinusAcc2), epsilon: eps,
+    value: byteOffset(backend, value),
+    gradient: byteOffset(backend, gradient),
+    m: byteOffset(backend, m),
+    v: byteOffset(backend, v),
+    newValue,
+    newM,
+    newV,
+    n,
+    beta1: b1,
+    beta2: b2,
+    oneMinusBeta1: Math.fround(1 - b1),
+    oneMinusBeta2: Math.fround(1 - b2),
+    stepSize: lr / oneMinusAcc1,
+    invSqrtBias2: 1 / Math.sqrt(oneMinusAcc2),
+    epsilon: eps,
   });
   return outs;
 };
@@ -52,6 +64,12 @@ export const dropoutMultiplier: NativeKernel = (args, addon) => {
   if (n === 0) return null;
   const out = backend.makeOutput(shape.slice(), "float32");
   ready(addon, backend);
-  callNative(addon, "dropoutMask", { out: byteOffset(backend, out), n, threshold: Math.round(rate * 65536), keep: 1 / (1 - rate), seed: seed | 0 || 1 });
+  callNative(addon, "dropoutMask", {
+    out: byteOffset(backend, out),
+    n,
+    threshold: Math.round(rate * 65536),
+    keep: 1 / (1 - rate),
+    seed: seed | 0 || 1,
+  });
   return out;
 };

@@ -39,13 +39,29 @@ function run(args: KernelArgs, addon: OnednnAddon, fused: boolean): tf.TensorInf
   }
   // One flat batch loop covers equal batches, or a single matrix on either side.
   if (!(batchA === 1 || batchB === 1 || sameShape(outerA, outerB))) return null;
-  if (bias && (bias.dtype !== "float32" || sizeOf(bias.shape) !== N || (bias.shape.length > 0 && bias.shape[bias.shape.length - 1] !== N))) return null;
+  if (
+    bias &&
+    (bias.dtype !== "float32" ||
+      sizeOf(bias.shape) !== N ||
+      (bias.shape.length > 0 && bias.shape[bias.shape.length - 1] !== N))
+  )
+    return null;
   const out = backend.makeOutput([...outer, M, N], "float32");
   ready(addon, backend);
   callNative(addon, "matmul", {
-    a: byteOffset(backend, a), b: byteOffset(backend, b), bias: bias ? byteOffset(backend, bias) : -1, out: byteOffset(backend, out),
-    batchA, batchB, m: M, k: K, n: N, transposeA: ta ? 1 : 0, transposeB: tb ? 1 : 0,
-    activation: act, alpha: Number(attrs.leakyreluAlpha ?? 0.2),
+    a: byteOffset(backend, a),
+    b: byteOffset(backend, b),
+    bias: bias ? byteOffset(backend, bias) : -1,
+    out: byteOffset(backend, out),
+    batchA,
+    batchB,
+    m: M,
+    k: K,
+    n: N,
+    transposeA: ta ? 1 : 0,
+    transposeB: tb ? 1 : 0,
+    activation: act,
+    alpha: Number(attrs.leakyreluAlpha ?? 0.2),
   });
   return out;
 }

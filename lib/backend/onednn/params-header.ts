@@ -24,7 +24,11 @@ function layoutBlock(kernel: KernelName): string[] {
     lines.push(`  ${constantName(name)} = ${at},`);
     if (length > 0) lines.push(`  ${constantName(name)}Slots = ${length},`);
   }
-  lines.push(`  kSlots = ${count},  // values after the count in slot 0`, "};", `}  // namespace ${cppKernelName(kernel)}`);
+  lines.push(
+    `  kSlots = ${count},  // values after the count in slot 0`,
+    "};",
+    `}  // namespace ${cppKernelName(kernel)}`,
+  );
   return lines;
 }
 

@@ -25,22 +25,38 @@ export const LAYOUTS = {
     "filter", // HWIO filter, or its gradient for backwardFilter
     "y", // output, or its gradient for both backward kinds
     "bias", // forward: bias added; backwardFilter: bias gradient written; -1 for none
-    "batch", "inHeight", "inWidth", "inChannels",
-    "filterHeight", "filterWidth", "outChannels",
-    "outHeight", "outWidth",
-    "strideHeight", "strideWidth",
-    "dilationHeight", "dilationWidth", // 1 = none
-    "padTop", "padLeft", "padBottom", "padRight",
+    "batch",
+    "inHeight",
+    "inWidth",
+    "inChannels",
+    "filterHeight",
+    "filterWidth",
+    "outChannels",
+    "outHeight",
+    "outWidth",
+    "strideHeight",
+    "strideWidth",
+    "dilationHeight",
+    "dilationWidth", // 1 = none
+    "padTop",
+    "padLeft",
+    "padBottom",
+    "padRight",
     "activation", // ACTIVATION, forward only
     "alpha", // leakyrelu slope
   ],
   matmul: [
-    "a", "b", // [batchA, M, K] and [batchB, K, N] as stored (transposes read through strides)
+    "a",
+    "b", // [batchA, M, K] and [batchB, K, N] as stored (transposes read through strides)
     "bias", // length N, or -1
     "out", // [max(batchA, batchB), M, N]
-    "batchA", "batchB", // equal, or one of them 1
-    "m", "k", "n",
-    "transposeA", "transposeB", // 0 or 1
+    "batchA",
+    "batchB", // equal, or one of them 1
+    "m",
+    "k",
+    "n",
+    "transposeA",
+    "transposeB", // 0 or 1
     "activation", // ACTIVATION
     "alpha",
   ],
@@ -49,13 +65,24 @@ export const LAYOUTS = {
     "x",
     "y", // maxForward: output; maxBackward: its gradient dy
     "dx", // maxBackward: input gradient written; -1 for maxForward
-    "batch", "inHeight", "inWidth", "channels",
-    "filterHeight", "filterWidth", "outHeight", "outWidth",
-    "strideHeight", "strideWidth", "padTop", "padLeft",
+    "batch",
+    "inHeight",
+    "inWidth",
+    "channels",
+    "filterHeight",
+    "filterWidth",
+    "outHeight",
+    "outWidth",
+    "strideHeight",
+    "strideWidth",
+    "padTop",
+    "padLeft",
   ],
   binary: [
     "op", // BINARY_OP
-    "a", "b", "out",
+    "a",
+    "b",
+    "out",
     ["dims", 4], // output dims collapsed to 4
     ["stridesA", 4], // element strides of a along them (0 = broadcast, innermost 0 or 1)
     ["stridesB", 4],
@@ -65,48 +92,77 @@ export const LAYOUTS = {
     "x", // float32, or bool (uint8) for BoolToFloat
     "out", // float32
     "n",
-    "alpha", "beta", // Step: alpha; LeakyRelu: alpha; ClipByValue: [alpha, beta]
+    "alpha",
+    "beta", // Step: alpha; LeakyRelu: alpha; ClipByValue: [alpha, beta]
   ],
   reduce: [
     "op", // REDUCE_OP
-    "x", "out",
-    "outer", "reduced", "inner", // x viewed as [outer, reduced, inner], out as [outer, inner]
+    "x",
+    "out",
+    "outer",
+    "reduced",
+    "inner", // x viewed as [outer, reduced, inner], out as [outer, inner]
   ],
   addN: ["out", "n", "count", ["inputs", 64]],
   tile: ["x", "out", "elementBytes", "rank", ["shape", 6], ["reps", 6]],
   batchnorm: [
-    "x", "out", "rows", "channels", // x as [rows, channels]
-    "mean", "variance",
-    "scale", "offset", // -1 for none (1 and 0)
+    "x",
+    "out",
+    "rows",
+    "channels", // x as [rows, channels]
+    "mean",
+    "variance",
+    "scale",
+    "offset", // -1 for none (1 and 0)
     "epsilon",
   ],
   batchnormTrain: [
-    "x", "y", "rows", "channels", // x and y as [rows, channels]
-    "gamma", "beta", // per channel
-    "mean", "variance", // written: the batch statistics (variance biased, as tf.moments)
+    "x",
+    "y",
+    "rows",
+    "channels", // x and y as [rows, channels]
+    "gamma",
+    "beta", // per channel
+    "mean",
+    "variance", // written: the batch statistics (variance biased, as tf.moments)
     "epsilon",
   ],
   batchnormTrainGrad: [
-    "dy", "x", "rows", "channels", // dy and x as [rows, channels]
-    "mean", "variance", "gamma", // per channel: the forward's batch statistics and scale
-    "dmean", "dvariance", // per channel: gradients reaching the statistics (-1 for none: 0)
+    "dy",
+    "x",
+    "rows",
+    "channels", // dy and x as [rows, channels]
+    "mean",
+    "variance",
+    "gamma", // per channel: the forward's batch statistics and scale
+    "dmean",
+    "dvariance", // per channel: gradients reaching the statistics (-1 for none: 0)
     "dx", // written, [rows, channels]
-    "dgamma", "dbeta", // written, per channel
+    "dgamma",
+    "dbeta", // written, per channel
     "epsilon",
   ],
   pad: ["x", "out", "rank", "value", ["shape", 6], ["before", 6], ["after", 6]],
   adam: [
-    "value", "gradient", "m", "v",
-    "newValue", "newM", "newV",
+    "value",
+    "gradient",
+    "m",
+    "v",
+    "newValue",
+    "newM",
+    "newV",
     "n",
-    "beta1", "beta2",
-    "oneMinusBeta1", "oneMinusBeta2", // float32-rounded, as the library's wasm kernel has them
+    "beta1",
+    "beta2",
+    "oneMinusBeta1",
+    "oneMinusBeta2", // float32-rounded, as the library's wasm kernel has them
     "stepSize", // learningRate / (1 - beta1^t)
     "invSqrtBias2", // 1 / sqrt(1 - beta2^t)
     "epsilon",
   ],
   dropoutMask: [
-    "out", "n",
+    "out",
+    "n",
     "threshold", // 0..65536: a 16-bit draw below it drops the element
     "keep", // the value of kept elements, 1 / (1 - rate)
     "seed", // int32, non-zero
@@ -115,12 +171,16 @@ export const LAYOUTS = {
   argMinMax: [
     "x",
     "out", // int32
-    "outer", "reduced", "inner",
+    "outer",
+    "reduced",
+    "inner",
     "min", // 0 arg-max, 1 arg-min
   ],
   select: [
     "condition", // bool
-    "t", "e", "out", // 4-byte elements, copied as bits
+    "t",
+    "e",
+    "out", // 4-byte elements, copied as bits
     "n",
     "perCondition", // elements per condition value (1: the condition has t's shape)
   ],
@@ -137,15 +197,39 @@ export const ACTIVATION = { linear: 0, relu: 1, relu6: 2, elu: 3, leakyrelu: 4, 
 
 /** Binary ops, by tfjs kernel name (LogicalAnd and LogicalOr take bool inputs; the comparisons give bool). */
 export const BINARY_OP = {
-  Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, Maximum: 4, Minimum: 5, SquaredDifference: 6,
-  Greater: 7, GreaterEqual: 8, Less: 9, LessEqual: 10, Equal: 11, NotEqual: 12,
-  LogicalAnd: 13, LogicalOr: 14,
+  Add: 0,
+  Sub: 1,
+  Multiply: 2,
+  RealDiv: 3,
+  Maximum: 4,
+  Minimum: 5,
+  SquaredDifference: 6,
+  Greater: 7,
+  GreaterEqual: 8,
+  Less: 9,
+  LessEqual: 10,
+  Equal: 11,
+  NotEqual: 12,
+  LogicalAnd: 13,
+  LogicalOr: 14,
 } as const;
 
 /** Unary ops, by tfjs kernel name, plus BoolToFloat (Cast from bool). */
 export const UNARY_OP = {
-  Relu: 0, Relu6: 1, Step: 2, Sqrt: 3, Rsqrt: 4, Square: 5, Exp: 6, Log: 7, Neg: 8, Abs: 9,
-  Reciprocal: 10, LeakyRelu: 11, ClipByValue: 12, BoolToFloat: 13,
+  Relu: 0,
+  Relu6: 1,
+  Step: 2,
+  Sqrt: 3,
+  Rsqrt: 4,
+  Square: 5,
+  Exp: 6,
+  Log: 7,
+  Neg: 8,
+  Abs: 9,
+  Reciprocal: 10,
+  LeakyRelu: 11,
+  ClipByValue: 12,
+  BoolToFloat: 13,
 } as const;
 
 /** Reductions, by tfjs kernel name. */
@@ -168,7 +252,9 @@ type SlotName<S> = S extends readonly [infer N, number] ? N : S;
 
 /** The values a kernel's layout asks for, by name: numbers, and arrays for `[name, n]` slots. */
 export type ParamValues<K extends KernelName> = {
-  [S in (typeof LAYOUTS)[K][number] as SlotName<S> & string]: S extends readonly [string, number] ? readonly number[] : number;
+  [S in (typeof LAYOUTS)[K][number] as SlotName<S> & string]: S extends readonly [string, number]
+    ? readonly number[]
+    : number;
 };
 
 /** Slots of the shared block: slot 0 holds the count, so a layout can have up to PARAM_BLOCK_SLOTS - 1 values. */
@@ -229,7 +315,9 @@ function compileWriter(kernel: string, { slots, count }: PlacedLayout): Writer {
       `  if (n < ${length}) block.fill(NaN, ${at} + n, ${at + length}); }`,
     );
   }
-  return new Function("tooLong", `return function write_${kernel}(block, values) {\n${lines.join("\n")}\n};`)(tooLong) as Writer;
+  return new Function("tooLong", `return function write_${kernel}(block, values) {\n${lines.join("\n")}\n};`)(
+    tooLong,
+  ) as Writer;
 }
 
 const WRITERS = Object.fromEntries(

@@ -19,17 +19,42 @@ function poolInfo(xShape: number[], attrs: NonNullable<KernelArgs["attrs"]>): tf
     attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
   );
   const ok =
-    info.batchSize > 0 && info.inHeight > 0 && info.inWidth > 0 && info.inChannels > 0 && info.outHeight > 0 && info.outWidth > 0 &&
-    info.dilationHeight === 1 && info.dilationWidth === 1;
+    info.batchSize > 0 &&
+    info.inHeight > 0 &&
+    info.inWidth > 0 &&
+    info.inChannels > 0 &&
+    info.outHeight > 0 &&
+    info.outWidth > 0 &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1;
   return ok ? info : null;
 }
 
-function runPool(addon: OnednnAddon, mode: number, info: tf.backend_util.Conv2DInfo, x: number, y: number, dx: number): void {
+function runPool(
+  addon: OnednnAddon,
+  mode: number,
+  info: tf.backend_util.Conv2DInfo,
+  x: number,
+  y: number,
+  dx: number,
+): void {
   callNative(addon, "pool2d", {
-    mode, x, y, dx,
-    batch: info.batchSize, inHeight: info.inHeight, inWidth: info.inWidth, channels: info.inChannels,
-    filterHeight: info.filterHeight, filterWidth: info.filterWidth, outHeight: info.outHeight, outWidth: info.outWidth,
-    strideHeight: info.strideHeight, strideWidth: info.strideWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left,
+    mode,
+    x,
+    y,
+    dx,
+    batch: info.batchSize,
+    inHeight: info.inHeight,
+    inWidth: info.inWidth,
+    channels: info.inChannels,
+    filterHeight: info.filterHeight,
+    filterWidth: info.filterWidth,
+    outHeight: info.outHeight,
+    outWidth: info.outWidth,
+    strideHeight: info.strideHeight,
+    strideWidth: info.strideWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
   });
 }
 
@@ -56,6 +81,13 @@ export const maxPoolGrad: NativeKernel = (args: KernelArgs, addon: OnednnAddon) 
   if (!info || info.outShape.some((d, i) => d !== dy.shape[i])) return null;
   const out = backend.makeOutput(x.shape.slice(), "float32");
   ready(addon, backend);
-  runPool(addon, POOL_MODE.MaxBackward, info, byteOffset(backend, x), byteOffset(backend, dy), byteOffset(backend, out));
+  runPool(
+    addon,
+    POOL_MODE.MaxBackward,
+    info,
+    byteOffset(backend, x),
+    byteOffset(backend, dy),
+    byteOffset(backend, out),
+  );
   return out;
 };

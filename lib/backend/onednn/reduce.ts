@@ -44,7 +44,14 @@ export function reduceKernel(kernelName: keyof typeof REDUCE_OP): NativeKernel {
     const out = backend.makeOutput(outShape, "float32");
     ready(addon, backend);
     const [outer, reduced, inner] = plan;
-    callNative(addon, "reduce", { op, x: byteOffset(backend, x), out: byteOffset(backend, out), outer, reduced, inner });
+    callNative(addon, "reduce", {
+      op,
+      x: byteOffset(backend, x),
+      out: byteOffset(backend, out),
+      outer,
+      reduced,
+      inner,
+    });
     return out;
   };
 }

@@ -33,9 +33,19 @@ function argKernel(min: boolean): NativeKernel {
     const axis = axes[0];
     const outer = sizeOf(x.shape.slice(0, axis));
     const inner = sizeOf(x.shape.slice(axis + 1));
-    const out = backend.makeOutput(x.shape.filter((_, i) => i !== axis), "int32");
+    const out = backend.makeOutput(
+      x.shape.filter((_, i) => i !== axis),
+      "int32",
+    );
     ready(addon, backend);
-    callNative(addon, "argMinMax", { x: byteOffset(backend, x), out: byteOffset(backend, out), outer, reduced: x.shape[axis], inner, min: min ? 1 : 0 });
+    callNative(addon, "argMinMax", {
+      x: byteOffset(backend, x),
+      out: byteOffset(backend, out),
+      outer,
+      reduced: x.shape[axis],
+      inner,
+      min: min ? 1 : 0,
+    });
     return out;
   };
 }

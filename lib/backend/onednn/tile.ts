@@ -17,6 +17,13 @@ export const tile: NativeKernel = (args, addon) => {
   if (sizeOf(outShape) === 0) return null;
   const out = backend.makeOutput(outShape, x.dtype);
   ready(addon, backend);
-  callNative(addon, "tile", { x: byteOffset(backend, x), out: byteOffset(backend, out), elementBytes: bytes, rank, shape: x.shape, reps });
+  callNative(addon, "tile", {
+    x: byteOffset(backend, x),
+    out: byteOffset(backend, out),
+    elementBytes: bytes,
+    rank,
+    shape: x.shape,
+    reps,
+  });
   return out;
 };

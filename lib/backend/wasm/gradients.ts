@@ -9,7 +9,7 @@
  * exact, and Mean's single division by the element count is done on dy before broadcasting.
  * tfjs keeps one gradient per kernel name, so the replacement applies to every backend.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from "@tensorflow/tfjs";
 
 type GradConfig = NonNullable<ReturnType<typeof tf.getGradient>>;
 
@@ -17,12 +17,12 @@ type GradConfig = NonNullable<ReturnType<typeof tf.getGradient>>;
 function broadcastBack(dy: tf.Tensor, shape: number[], axis: number | number[]): tf.Tensor {
   const axes = tf.util.parseAxisParam(axis, shape);
   const keptShape = shape.map((d, i) => (axes.includes(i) ? 1 : d));
-  return tf.cast(tf.broadcastTo(tf.reshape(dy, keptShape), shape), 'float32');
+  return tf.cast(tf.broadcastTo(tf.reshape(dy, keptShape), shape), "float32");
 }
 
 const meanGradient: GradConfig = {
   kernelName: tf.Mean,
-  inputsToSave: ['x'],
+  inputsToSave: ["x"],
   gradFunc: (dy, saved, attrs) => {
     const [x] = saved;
     const axis = (attrs as { axis: number | number[] }).axis;
@@ -33,7 +33,7 @@ const meanGradient: GradConfig = {
 
 const sumGradient: GradConfig = {
   kernelName: tf.Sum,
-  inputsToSave: ['x'],
+  inputsToSave: ["x"],
   gradFunc: (dy, saved, attrs) => {
     const [x] = saved;
     return { x: () => broadcastBack(dy as tf.Tensor, x.shape, (attrs as { axis: number | number[] }).axis) };

@@ -2,7 +2,7 @@
  * Typed access to the tfjs wasm backend's internals: tensor memory on the wasm heap, output
  * allocation and the stock kernels the library builds on.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from "@tensorflow/tfjs";
 
 /** What tfjs-backend-wasm records for each tensor's data. */
 export interface WasmTensorData {
@@ -26,13 +26,22 @@ export interface WasmBackendLike {
     tfjs: { getThreadsCount(): number };
   };
   dataIdMap: { get(dataId: object): WasmTensorData | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: tf.backend_util.BackendValues): tf.TensorInfo;
+  makeOutput(
+    shape: number[],
+    dtype: tf.DataType,
+    memoryOffset?: number,
+    values?: tf.backend_util.BackendValues,
+  ): tf.TensorInfo;
   disposeData(dataId: object, force?: boolean): boolean;
   incRef(dataId: object): void;
 }
 
 /** A kernel function as tfjs passes it around. */
-export type KernelFn = (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) => tf.TensorInfo | tf.TensorInfo[];
+export type KernelFn = (args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}) => tf.TensorInfo | tf.TensorInfo[];
 
 /**
  * The wasm heap's current buffer. The threaded build's glue refreshes its own views (HEAPU8, HEAPF32) lazily after
@@ -61,7 +70,8 @@ export function heapU8(backend: WasmBackendLike): Uint8Array {
 /** What the backend records for a tensor's data; throws when the tensor is not on the wasm backend (or was disposed). */
 export function tensorData(backend: WasmBackendLike, t: tf.TensorInfo): WasmTensorData {
   const data = backend.dataIdMap.get(t.dataId);
-  if (data == null) throw new Error('a tensor has no data on the wasm backend (was it disposed, or made on another backend?)');
+  if (data == null)
+    throw new Error("a tensor has no data on the wasm backend (was it disposed, or made on another backend?)");
   return data;
 }
 
@@ -93,7 +103,7 @@ export function shareData(backend: WasmBackendLike, x: tf.TensorInfo): tf.Tensor
 
 /** Allocates an uninitialised float32 output tensor on the wasm heap. */
 export function alloc(backend: WasmBackendLike, shape: number[]): tf.TensorInfo {
-  return backend.makeOutput(shape, 'float32');
+  return backend.makeOutput(shape, "float32");
 }
 
 /** Releases an intermediate tensor created inside a kernel. */
@@ -109,14 +119,20 @@ export class StockKernels {
   capture(names: string[]): void {
     for (const name of names) {
       if (this.fns.has(name)) continue;
-      const k = tf.getKernel(name, 'wasm');
-      if (k == null) throw new Error(`tfjs wasm backend has no '${name}' kernel; check @tensorflow/tfjs-backend-wasm is 4.22.0`);
+      const k = tf.getKernel(name, "wasm");
+      if (k == null)
+        throw new Error(`tfjs wasm backend has no '${name}' kernel; check @tensorflow/tfjs-backend-wasm is 4.22.0`);
       this.fns.set(name, k.kernelFunc as unknown as KernelFn);
     }
   }
 
   /** Runs a captured stock kernel that returns one tensor. */
-  run(name: string, backend: WasmBackendLike, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap = {}): tf.TensorInfo {
+  run(
+    name: string,
+    backend: WasmBackendLike,
+    inputs: tf.NamedTensorInfoMap,
+    attrs: tf.NamedAttrMap = {},
+  ): tf.TensorInfo {
     const fn = this.fns.get(name);
     if (fn == null) throw new Error(`stock wasm kernel '${name}' was not captured before use`);
     return fn({ inputs, backend, attrs }) as tf.TensorInfo;
@@ -124,6 +140,6 @@ export class StockKernels {
 
   /** Transposes with the stock kernel (a copy even for the identity permutation). */
   transpose(backend: WasmBackendLike, x: tf.TensorInfo, perm: number[]): tf.TensorInfo {
-    return this.run('Transpose', backend, { x }, { perm });
+    return this.run("Transpose", backend, { x }, { perm });
   }
 }

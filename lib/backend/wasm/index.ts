@@ -3,11 +3,11 @@
  * library's own kernels for everything training needs that stock tfjs-backend-wasm lacks or
  * runs slowly.
  */
-import '@tensorflow/tfjs-backend-wasm';
-import * as tf from '@tensorflow/tfjs';
-import { threadCount } from '../threads';
-import { createWasmBackend, WasmSetup } from './setup';
-import { registerTrainingKernels } from './register';
+import "@tensorflow/tfjs-backend-wasm";
+import * as tf from "@tensorflow/tfjs";
+import { threadCount } from "../threads";
+import { createWasmBackend, WasmSetup } from "./setup";
+import { registerTrainingKernels } from "./register";
 
 /** Options for {@link initWasm}. */
 export interface InitWasmOptions {
@@ -41,13 +41,15 @@ let kernels: string[] | undefined;
  * @throws UserError when `threads` is not a positive integer; Error when the wasm module cannot start at all
  */
 export async function initWasm(options: InitWasmOptions = {}): Promise<WasmInfo> {
-  const wanted = threadCount(options.threads, 'initWasm');
+  const wanted = threadCount(options.threads, "initWasm");
   if (setupDone === undefined) {
     setupDone = createWasmBackend(Math.min(wanted, 8));
-    setupDone.catch(() => { setupDone = undefined; });
+    setupDone.catch(() => {
+      setupDone = undefined;
+    });
   }
   const setup = await setupDone;
-  if (tf.getBackend() !== 'wasm') await tf.setBackend('wasm');
+  if (tf.getBackend() !== "wasm") await tf.setBackend("wasm");
   if (kernels === undefined) kernels = registerTrainingKernels();
   const info: WasmInfo = { threads: setup.threads, simd: setup.simd, kernels: [...kernels] };
   if (setup.fallbackReason !== undefined) info.fallbackReason = setup.fallbackReason;
@@ -60,7 +62,7 @@ export async function initWasm(options: InitWasmOptions = {}): Promise<WasmInfo>
  */
 export function wasmThreadCount(): number {
   if (setupDone === undefined) return 0;
-  const backend = tf.findBackend('wasm') as unknown as { wasm?: { tfjs: { getThreadsCount(): number } } } | null;
+  const backend = tf.findBackend("wasm") as unknown as { wasm?: { tfjs: { getThreadsCount(): number } } } | null;
   if (backend == null || backend.wasm == null) return 0;
   return Math.max(1, backend.wasm.tfjs.getThreadsCount());
 }

@@ -11,27 +11,27 @@
  * Nothing under node_modules is edited; every patch is undone when `fn` settles, except the
  * worker class the Emscripten glue itself stored in `global.Worker`.
  */
-import path = require('path');
-import os = require('os');
-import wt = require('worker_threads');
+import path = require("path");
+import os = require("os");
+import wt = require("worker_threads");
 
 /** Directory holding the tfjs-backend-wasm `wasm-out` files. */
 function wasmOutDir(): string {
-  const main = require.resolve('@tensorflow/tfjs-backend-wasm');
-  return path.join(path.dirname(main), '..', 'wasm-out');
+  const main = require.resolve("@tensorflow/tfjs-backend-wasm");
+  return path.join(path.dirname(main), "..", "wasm-out");
 }
 
 /** Source of the pthread worker script shipped by tfjs-backend-wasm. */
 function workerSource(): string {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const mod = require(path.join(wasmOutDir(), 'tfjs-backend-wasm-threaded-simd.worker.js'));
+  const mod = require(path.join(wasmOutDir(), "tfjs-backend-wasm-threaded-simd.worker.js"));
   const src = mod && mod.wasmWorkerContents;
-  if (typeof src !== 'string') {
-    throw new Error('tfjs-backend-wasm worker script not found in wasm-out; reinstall @tensorflow/tfjs-backend-wasm');
+  if (typeof src !== "string") {
+    throw new Error("tfjs-backend-wasm worker script not found in wasm-out; reinstall @tensorflow/tfjs-backend-wasm");
   }
   // The text is a template literal whose `\n` escapes were turned into real newlines, which
   // would end the script's string literals early; put the escapes back (as tfjs does for blobs).
-  return src.replace(/\n/g, '\\n');
+  return src.replace(/\n/g, "\\n");
 }
 
 /**
@@ -41,16 +41,18 @@ function workerSource(): string {
  */
 export async function withNodeThreadSupport<T>(threads: number, fn: () => Promise<T>): Promise<T> {
   let failWorker: (e: unknown) => void = () => undefined;
-  const workerFailed = new Promise<never>((_, reject) => { failWorker = reject; });
+  const workerFailed = new Promise<never>((_, reject) => {
+    failWorker = reject;
+  });
   workerFailed.catch(() => undefined);
-  const gluePath = path.join(wasmOutDir(), 'tfjs-backend-wasm-threaded-simd.js');
+  const gluePath = path.join(wasmOutDir(), "tfjs-backend-wasm-threaded-simd.js");
   const source = workerSource();
   const RealWorker = wt.Worker;
   const realCpus = os.cpus;
 
   class PoolWorker extends RealWorker {
     constructor(url: string | URL, options?: wt.WorkerOptions) {
-      const isBlob = typeof url === 'string' && url.startsWith('blob:');
+      const isBlob = typeof url === "string" && url.startsWith("blob:");
       super(isBlob ? source : url, isBlob ? { ...options, eval: true } : options);
       // Never let pool threads hold the event loop open.
       this.unref();
@@ -59,7 +61,7 @@ export async function withNodeThreadSupport<T>(threads: number, fn: () => Promis
       /* pool workers stay unref'd so the process can exit normally */
     }
     override on(event: string | symbol, listener: (...args: any[]) => void): this {
-      if (event !== 'error') return super.on(event, listener);
+      if (event !== "error") return super.on(event, listener);
       // The glue rethrows worker errors from this listener, which would kill the process;
       // report them to the caller instead so it can fall back to one thread.
       return super.on(event, (...args: unknown[]) => {
@@ -72,7 +74,7 @@ export async function withNodeThreadSupport<T>(threads: number, fn: () => Promis
     }
     override postMessage(value: unknown, transferList?: readonly wt.TransferListItem[]): void {
       const msg = value as { cmd?: string; urlOrBlob?: unknown } | null;
-      if (msg && msg.cmd === 'load' && typeof msg.urlOrBlob !== 'string') {
+      if (msg && msg.cmd === "load" && typeof msg.urlOrBlob !== "string") {
         value = { ...msg, urlOrBlob: gluePath };
       }
       super.postMessage(value, transferList);

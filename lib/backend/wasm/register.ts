@@ -1,21 +1,34 @@
 /**
  * Registers the library's training kernels for the 'wasm' backend, replacing stock ones.
  */
-import * as tf from '@tensorflow/tfjs';
-import { installBroadcastGradients } from './gradients';
-import { StockKernels } from './heap';
-import { batchMatMulConfig, fusedMatMulConfig } from './kernels/matmul';
-import { conv2DBackpropFilterConfig, conv2DBackpropInputConfig } from './kernels/conv';
-import { maxPoolGradConfig } from './kernels/pool';
-import { dropoutKernelConfig, installFastDropout } from './kernels/dropout';
-import { fusedBatchNormConfig } from './kernels/batchnorm';
-import { adamKernelConfig, installFusedAdam } from './kernels/adam';
-import { identityConfig, meanConfig, sumConfig, tileConfig } from './kernels/reduce';
+import * as tf from "@tensorflow/tfjs";
+import { installBroadcastGradients } from "./gradients";
+import { StockKernels } from "./heap";
+import { batchMatMulConfig, fusedMatMulConfig } from "./kernels/matmul";
+import { conv2DBackpropFilterConfig, conv2DBackpropInputConfig } from "./kernels/conv";
+import { maxPoolGradConfig } from "./kernels/pool";
+import { dropoutKernelConfig, installFastDropout } from "./kernels/dropout";
+import { fusedBatchNormConfig } from "./kernels/batchnorm";
+import { adamKernelConfig, installFusedAdam } from "./kernels/adam";
+import { identityConfig, meanConfig, sumConfig, tileConfig } from "./kernels/reduce";
 
 /** Stock wasm kernels the replacements call into. */
-const STOCK_NEEDED = ['BatchMatMul', '_FusedMatMul', 'Transpose', 'Conv2D', 'Conv2DBackpropInput', 'Slice',
-  'Sum', 'Mean', 'Tile', 'Identity', 'FusedBatchNorm',
-  'Multiply', 'Add', 'AvgPool'];
+const STOCK_NEEDED = [
+  "BatchMatMul",
+  "_FusedMatMul",
+  "Transpose",
+  "Conv2D",
+  "Conv2DBackpropInput",
+  "Slice",
+  "Sum",
+  "Mean",
+  "Tile",
+  "Identity",
+  "FusedBatchNorm",
+  "Multiply",
+  "Add",
+  "AvgPool",
+];
 
 /**
  * Registers every library kernel for 'wasm' (unregistering the stock kernel of the same name
@@ -39,7 +52,7 @@ export function registerTrainingKernels(): string[] {
     dropoutKernelConfig(),
   ];
   for (const config of configs) {
-    if (tf.getKernel(config.kernelName, 'wasm') != null) tf.unregisterKernel(config.kernelName, 'wasm');
+    if (tf.getKernel(config.kernelName, "wasm") != null) tf.unregisterKernel(config.kernelName, "wasm");
     tf.registerKernel(config);
   }
   installFusedAdam();

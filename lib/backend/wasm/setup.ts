@@ -2,9 +2,9 @@
  * Creates the tfjs wasm backend in Node: threaded SIMD build when more than one thread is
  * wanted and it starts, otherwise the single-thread build.
  */
-import * as tf from '@tensorflow/tfjs';
-import * as wasmBackend from '@tensorflow/tfjs-backend-wasm';
-import { withNodeThreadSupport } from './node-threads';
+import * as tf from "@tensorflow/tfjs";
+import * as wasmBackend from "@tensorflow/tfjs-backend-wasm";
+import { withNodeThreadSupport } from "./node-threads";
 
 /** What {@link createWasmBackend} ended up with. */
 export interface WasmSetup {
@@ -29,8 +29,14 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
     const timer = setTimeout(() => reject(new Error(`${what} did not start within ${ms} ms`)), ms);
     timer.unref();
     p.then(
-      (v) => { clearTimeout(timer); resolve(v); },
-      (e) => { clearTimeout(timer); reject(e); },
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
     );
   });
 }
@@ -41,47 +47,50 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
  * @param threads - wanted XNNPACK pool size (1 selects the single-thread build)
  */
 export async function createWasmBackend(threads: number): Promise<WasmSetup> {
-  const factory = tf.findBackendFactory('wasm');
+  const factory = tf.findBackendFactory("wasm");
   if (factory == null) {
-    throw new Error('tfjs wasm backend is not registered; install @tensorflow/tfjs-backend-wasm 4.22.0');
+    throw new Error("tfjs wasm backend is not registered; install @tensorflow/tfjs-backend-wasm 4.22.0");
   }
   const env = tf.env();
-  const simd = (await env.getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
+  const simd = (await env.getAsync("WASM_HAS_SIMD_SUPPORT")) as boolean;
   const existing = (tf.engine() as unknown as { registry: Record<string, tf.KernelBackend | undefined> }).registry.wasm;
   if (existing != null) {
     // tfjs already started the wasm backend (e.g. a tensor was made before initWasm); replacing it
     // would invalidate its tensors, so keep it with whatever threads it has.
-    const ok = await tf.setBackend('wasm');
+    const ok = await tf.setBackend("wasm");
     if (!ok) throw new Error('tf.setBackend("wasm") failed; see the warnings above');
     const n = (existing as unknown as { wasm: WasmModuleLike }).wasm.tfjs.getThreadsCount();
     return {
-      threads: Math.max(1, n), simd,
-      fallbackReason: threads > 1 && n <= 1
-        ? 'the wasm backend was already running single-threaded; call initWasm before creating tensors to get threads'
-        : undefined,
+      threads: Math.max(1, n),
+      simd,
+      fallbackReason:
+        threads > 1 && n <= 1
+          ? "the wasm backend was already running single-threaded; call initWasm before creating tensors to get threads"
+          : undefined,
     };
   }
   let backend: tf.KernelBackend | null = null;
   let fallbackReason: string | undefined;
   if (threads > 1 && simd) {
     try {
-      env.set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+      env.set("WASM_HAS_MULTITHREAD_SUPPORT", true);
       wasmBackend.setThreadsCount(threads);
       backend = await withNodeThreadSupport(threads, () =>
-        withTimeout(Promise.resolve(factory()), THREADED_START_TIMEOUT_MS, 'threaded wasm backend'));
+        withTimeout(Promise.resolve(factory()), THREADED_START_TIMEOUT_MS, "threaded wasm backend"),
+      );
     } catch (e) {
       fallbackReason = e instanceof Error ? e.message : String(e);
       backend = null;
     }
   }
   if (backend == null) {
-    env.set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    env.set("WASM_HAS_MULTITHREAD_SUPPORT", false);
     backend = await Promise.resolve(factory());
   }
   const made = backend;
-  tf.removeBackend('wasm');
-  tf.registerBackend('wasm', () => made, WASM_PRIORITY);
-  const ok = await tf.setBackend('wasm');
+  tf.removeBackend("wasm");
+  tf.registerBackend("wasm", () => made, WASM_PRIORITY);
+  const ok = await tf.setBackend("wasm");
   if (!ok) throw new Error('tf.setBackend("wasm") failed after the wasm module started; see the warnings above');
   const actual = (made as unknown as { wasm: WasmModuleLike }).wasm.tfjs.getThreadsCount();
   return { threads: Math.max(1, actual), simd, fallbackReason };

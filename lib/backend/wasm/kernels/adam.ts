@@ -7,14 +7,19 @@
  * AdamOptimizer use it for small variables while 'wasm' is the active backend (large variables,
  * where XNNPACK's vectorised ops win, and other backends keep tfjs's op sequence).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from "@tensorflow/tfjs";
 type NamedTensor = { name: string; tensor: tf.Tensor };
-import { WasmBackendLike, alloc, f32Offset, heapF32, sizeOf } from '../heap';
+import { WasmBackendLike, alloc, f32Offset, heapF32, sizeOf } from "../heap";
 
 /** Name of the fused Adam kernel (library-specific, registered for 'wasm' only). */
-export const ADAM_KERNEL = 'AdamUpdateWasm';
+export const ADAM_KERNEL = "AdamUpdateWasm";
 
-interface AdamAttrs { beta1: number; beta2: number; epsilon: number; learningRate: number }
+interface AdamAttrs {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  learningRate: number;
+}
 
 /**
  * Kernel: inputs value, gradient, m, v, accBeta1, accBeta2 (scalars β^t); outputs
@@ -23,7 +28,7 @@ interface AdamAttrs { beta1: number; beta2: number; epsilon: number; learningRat
 export function adamKernelConfig(): tf.KernelConfig {
   return {
     kernelName: ADAM_KERNEL,
-    backendName: 'wasm',
+    backendName: "wasm",
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { value, gradient, m, v, accBeta1, accBeta2 } = inputs as Record<string, tf.TensorInfo>;
       const { beta1, beta2, epsilon, learningRate } = attrs as unknown as AdamAttrs;
@@ -62,9 +67,14 @@ export function adamKernelConfig(): tf.KernelConfig {
 
 type Slot = { originalName: string; variable: tf.Variable };
 interface AdamInternals {
-  learningRate: number; beta1: number; beta2: number; epsilon: number;
-  accBeta1: tf.Variable; accBeta2: tf.Variable;
-  accumulatedFirstMoment: Slot[]; accumulatedSecondMoment: Slot[];
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+  accumulatedFirstMoment: Slot[];
+  accumulatedSecondMoment: Slot[];
   incrementIterations(): void;
 }
 
@@ -97,7 +107,7 @@ export function installFusedAdam(): void {
   const proto = tf.AdamOptimizer.prototype as unknown as { applyGradients(g: unknown): void };
   const original = proto.applyGradients;
   proto.applyGradients = function (this: AdamInternals, variableGradients: tf.NamedTensorMap | NamedTensor[]) {
-    if (tf.getBackend() !== 'wasm' || tf.getKernel(ADAM_KERNEL, 'wasm') == null) {
+    if (tf.getBackend() !== "wasm" || tf.getKernel(ADAM_KERNEL, "wasm") == null) {
       return original.call(this, variableGradients);
     }
     const list = Array.isArray(variableGradients);
@@ -107,12 +117,20 @@ export function installFusedAdam(): void {
       names.forEach((name, i) => {
         const value = registered[name];
         if (this.accumulatedFirstMoment[i] == null) {
-          this.accumulatedFirstMoment[i] = { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+          this.accumulatedFirstMoment[i] = {
+            originalName: `${name}/m`,
+            variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+          };
         }
         if (this.accumulatedSecondMoment[i] == null) {
-          this.accumulatedSecondMoment[i] = { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+          this.accumulatedSecondMoment[i] = {
+            originalName: `${name}/v`,
+            variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+          };
         }
-        const gradient = list ? (variableGradients as NamedTensor[])[i].tensor : (variableGradients as tf.NamedTensorMap)[name];
+        const gradient = list
+          ? (variableGradients as NamedTensor[])[i].tensor
+          : (variableGradients as tf.NamedTensorMap)[name];
         if (gradient == null) return;
         const m = this.accumulatedFirstMoment[i].variable;
         const v = this.accumulatedSecondMoment[i].variable;
@@ -128,9 +146,13 @@ export function installFusedAdam(): void {
           return;
         }
         const attrs = { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, learningRate: this.learningRate };
-        const [nw, nm, nv] = tf.engine().runKernel(ADAM_KERNEL,
-          { value, gradient, m, v, accBeta1: this.accBeta1, accBeta2: this.accBeta2 },
-          attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        const [nw, nm, nv] = tf
+          .engine()
+          .runKernel(
+            ADAM_KERNEL,
+            { value, gradient, m, v, accBeta1: this.accBeta1, accBeta2: this.accBeta2 },
+            attrs as unknown as tf.NamedAttrMap,
+          ) as tf.Tensor[];
         m.assign(nm);
         v.assign(nv);
         value.assign(nw);

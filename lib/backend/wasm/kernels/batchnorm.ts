@@ -2,14 +2,14 @@
  * FusedBatchNorm (the batch-norm forward op) for the wasm backend as x·a + b with per-channel
  * coefficients, using XNNPACK's broadcast multiply and add; the stock kernel is a slower scalar loop.
  */
-import * as tf from '@tensorflow/tfjs';
-import { StockKernels, WasmBackendLike, alloc, f32Offset, heapF32, release, sizeOf } from '../heap';
+import * as tf from "@tensorflow/tfjs";
+import { StockKernels, WasmBackendLike, alloc, f32Offset, heapF32, release, sizeOf } from "../heap";
 
 /** FusedBatchNorm kernel config (parameters of size 1 or the last dimension; else the stock kernel). */
 export function fusedBatchNormConfig(stock: StockKernels): tf.KernelConfig {
   return {
-    kernelName: 'FusedBatchNorm',
-    backendName: 'wasm',
+    kernelName: "FusedBatchNorm",
+    backendName: "wasm",
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { x, mean, variance, offset, scale } = inputs as Record<string, tf.TensorInfo | undefined>;
       const X = x as tf.TensorInfo;
@@ -19,12 +19,12 @@ export function fusedBatchNormConfig(stock: StockKernels): tf.KernelConfig {
       const eps = (attrs as { varianceEpsilon: number }).varianceEpsilon;
       const C = X.shape.length > 0 ? X.shape[X.shape.length - 1] : 1;
       const params = [M, V, offset, scale].filter((t): t is tf.TensorInfo => t != null);
-      const fits = params.every((t) => t.dtype === 'float32' && (sizeOf(t.shape) === 1 || sizeOf(t.shape) === C));
-      if (X.dtype !== 'float32' || !fits || C === 0) {
+      const fits = params.every((t) => t.dtype === "float32" && (sizeOf(t.shape) === 1 || sizeOf(t.shape) === C));
+      if (X.dtype !== "float32" || !fits || C === 0) {
         const pass: tf.NamedTensorInfoMap = { x: X, mean: M, variance: V };
         if (offset) pass.offset = offset;
         if (scale) pass.scale = scale;
-        return stock.run('FusedBatchNorm', be, pass, attrs);
+        return stock.run("FusedBatchNorm", be, pass, attrs);
       }
       // out = x·a[c] + b[c] with a = scale/sqrt(var+eps), b = offset − mean·a: the per-channel
       // coefficients in JS, the full-size work in two XNNPACK broadcast ops.
@@ -47,8 +47,8 @@ export function fusedBatchNormConfig(stock: StockKernels): tf.KernelConfig {
         h[ao + c] = ac;
         h[bo + c] = oAt(c) - mAt(c) * ac;
       }
-      const scaled = stock.run('Multiply', be, { a: X, b: a });
-      const out = stock.run('Add', be, { a: scaled, b });
+      const scaled = stock.run("Multiply", be, { a: X, b: a });
+      const out = stock.run("Add", be, { a: scaled, b });
       release(be, scaled);
       release(be, a);
       release(be, b);

@@ -8,35 +8,58 @@
  *   filter, dilated by the forward stride; the [inChannels, fh, fw, outChannels] result is
  *   transposed into filter layout.
  */
-import * as tf from '@tensorflow/tfjs';
-import { StockKernels, WasmBackendLike, alloc, f32Offset, heapF32, release } from '../heap';
+import * as tf from "@tensorflow/tfjs";
+import { StockKernels, WasmBackendLike, alloc, f32Offset, heapF32, release } from "../heap";
 
 interface ConvAttrs {
   strides: number | [number, number];
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat?: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
+  dataFormat?: "NHWC" | "NCHW";
+  dimRoundingMode?: "floor" | "round" | "ceil";
   inputShape?: number[];
   filterShape?: number[];
 }
 
 function convInfo(xShape: number[], filterShape: number[], a: ConvAttrs): tf.backend_util.Conv2DInfo {
-  if (a.dataFormat === 'NCHW') {
-    throw new Error('wasm conv gradients support only dataFormat NHWC (channelsLast); use channelsLast layers');
+  if (a.dataFormat === "NCHW") {
+    throw new Error("wasm conv gradients support only dataFormat NHWC (channelsLast); use channelsLast layers");
   }
-  return tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number],
-    filterShape as [number, number, number, number], a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+    false,
+    "channelsLast",
+  );
 }
 
 function explicitPad(t: number, b: number, l: number, r: number): tf.backend_util.ExplicitPadding {
-  return [[0, 0], [t, b], [l, r], [0, 0]];
+  return [
+    [0, 0],
+    [t, b],
+    [l, r],
+    [0, 0],
+  ];
 }
 
 /** Runs the stock XNNPACK Conv2D with explicit padding. */
-function conv(stock: StockKernels, be: WasmBackendLike, x: tf.TensorInfo, filter: tf.TensorInfo,
-  pad: tf.backend_util.ExplicitPadding, dilations: [number, number]): tf.TensorInfo {
-  return stock.run('Conv2D', be, { x, filter }, {
-    strides: [1, 1], pad, dataFormat: 'NHWC', dilations, dimRoundingMode: undefined as unknown as string,
+function conv(
+  stock: StockKernels,
+  be: WasmBackendLike,
+  x: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  pad: tf.backend_util.ExplicitPadding,
+  dilations: [number, number],
+): tf.TensorInfo {
+  return stock.run("Conv2D", be, { x, filter }, {
+    strides: [1, 1],
+    pad,
+    dataFormat: "NHWC",
+    dilations,
+    dimRoundingMode: undefined as unknown as string,
   } as unknown as tf.NamedAttrMap);
 }
 
@@ -85,21 +108,30 @@ function dilate(be: WasmBackendLike, dy: tf.TensorInfo, sh: number, sw: number):
 /** Conv2DBackpropInput through XNNPACK. */
 export function conv2DBackpropInputConfig(stock: StockKernels): tf.KernelConfig {
   return {
-    kernelName: 'Conv2DBackpropInput',
-    backendName: 'wasm',
+    kernelName: "Conv2DBackpropInput",
+    backendName: "wasm",
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
       const a = attrs as unknown as ConvAttrs;
       const be = backend as unknown as WasmBackendLike;
       const info = convInfo(a.inputShape as number[], filter.shape, a);
-      const { inHeight: H, inWidth: W, outHeight: oh, outWidth: ow, filterHeight: fh, filterWidth: fw,
-        strideHeight: sh, strideWidth: sw, padInfo } = info;
+      const {
+        inHeight: H,
+        inWidth: W,
+        outHeight: oh,
+        outWidth: ow,
+        filterHeight: fh,
+        filterWidth: fw,
+        strideHeight: sh,
+        strideWidth: sw,
+        padInfo,
+      } = info;
       const padT = fh - 1 - padInfo.top;
       const padL = fw - 1 - padInfo.left;
       const padB = H + padInfo.top - 1 - (oh - 1) * sh;
       const padR = W + padInfo.left - 1 - (ow - 1) * sw;
       if (padT < 0 || padL < 0 || padB < 0 || padR < 0) {
-        return stock.run('Conv2DBackpropInput', be, { dy, filter }, attrs);
+        return stock.run("Conv2DBackpropInput", be, { dy, filter }, attrs);
       }
       const flipped = flipFilter(be, filter);
       const src = sh === 1 && sw === 1 ? dy : dilate(be, dy, sh, sw);
@@ -114,22 +146,34 @@ export function conv2DBackpropInputConfig(stock: StockKernels): tf.KernelConfig 
 /** Conv2DBackpropFilter through XNNPACK (stock wasm has none). */
 export function conv2DBackpropFilterConfig(stock: StockKernels): tf.KernelConfig {
   return {
-    kernelName: 'Conv2DBackpropFilter',
-    backendName: 'wasm',
+    kernelName: "Conv2DBackpropFilter",
+    backendName: "wasm",
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
       const a = attrs as unknown as ConvAttrs;
       const be = backend as unknown as WasmBackendLike;
       const fshape = a.filterShape as number[];
       const info = convInfo(x.shape, fshape, a);
-      const { batchSize: B, inHeight: H, inWidth: W, inChannels: Ci, outHeight: oh, outWidth: ow,
-        filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, padInfo } = info;
+      const {
+        batchSize: B,
+        inHeight: H,
+        inWidth: W,
+        inChannels: Ci,
+        outHeight: oh,
+        outWidth: ow,
+        filterHeight: fh,
+        filterWidth: fw,
+        strideHeight: sh,
+        strideWidth: sw,
+        padInfo,
+      } = info;
       // Rows/columns of x past the last window never reach the output: crop them.
       const cropH = Math.min(0, fh + sh * (oh - 1) - H - padInfo.top);
       const cropW = Math.min(0, fw + sw * (ow - 1) - W - padInfo.left);
-      const src = cropH < 0 || cropW < 0
-        ? stock.run('Slice', be, { x }, { begin: [0, 0, 0, 0], size: [B, H + cropH, W + cropW, Ci] })
-        : x;
+      const src =
+        cropH < 0 || cropW < 0
+          ? stock.run("Slice", be, { x }, { begin: [0, 0, 0, 0], size: [B, H + cropH, W + cropW, Ci] })
+          : x;
       // (Using x as the filter instead packs less data when Ci < Co, but measured slower:
       // XNNPACK's GEMM wastes most of its tile when the output has few channels.)
       const out = filterGradDyAsFilter(stock, be, src, dy, info);
@@ -143,9 +187,22 @@ export function conv2DBackpropFilterConfig(stock: StockKernels): tf.KernelConfig
  * dW via a convolution whose input is x as [Ci, H, W, B] and whose filter is dy as
  * [oh, ow, B, Co] dilated by the stride; the result [Ci, fh, fw, Co] is transposed.
  */
-function filterGradDyAsFilter(stock: StockKernels, be: WasmBackendLike, x: tf.TensorInfo, dy: tf.TensorInfo,
-  info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
-  const { outHeight: oh, outWidth: ow, filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, padInfo } = info;
+function filterGradDyAsFilter(
+  stock: StockKernels,
+  be: WasmBackendLike,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
+  const {
+    outHeight: oh,
+    outWidth: ow,
+    filterHeight: fh,
+    filterWidth: fw,
+    strideHeight: sh,
+    strideWidth: sw,
+    padInfo,
+  } = info;
   const [, H, W] = x.shape;
   const padT = padInfo.top;
   const padL = padInfo.left;

@@ -8,17 +8,17 @@
  * without a seed to it while 'wasm' is active. Seeded calls and other backends keep tfjs's own
  * code, so seeded runs stay reproducible and identical across backends.
  */
-import * as tf from '@tensorflow/tfjs';
-import { WasmBackendLike, alloc, f32Offset, heapF32, sizeOf } from '../heap';
+import * as tf from "@tensorflow/tfjs";
+import { WasmBackendLike, alloc, f32Offset, heapF32, sizeOf } from "../heap";
 
 /** Name of the dropout-multiplier kernel (library-specific, registered for 'wasm' only). */
-export const DROPOUT_KERNEL = 'DropoutMultiplierWasm';
+export const DROPOUT_KERNEL = "DropoutMultiplierWasm";
 
 /** Kernel: no inputs; attrs shape, rate, seed (uint32); output float32 multiplier of `shape`. */
 export function dropoutKernelConfig(): tf.KernelConfig {
   return {
     kernelName: DROPOUT_KERNEL,
-    backendName: 'wasm',
+    backendName: "wasm",
     kernelFunc: ({ backend, attrs }) => {
       const { shape, rate, seed } = attrs as unknown as { shape: number[]; rate: number; seed: number };
       const be = backend as unknown as WasmBackendLike;
@@ -50,7 +50,12 @@ export function dropoutKernelConfig(): tf.KernelConfig {
   };
 }
 
-type DropoutFn = (x: tf.Tensor | tf.TensorLike, rate: number, noiseShape?: number[], seed?: number | string) => tf.Tensor;
+type DropoutFn = (
+  x: tf.Tensor | tf.TensorLike,
+  rate: number,
+  noiseShape?: number[],
+  seed?: number | string,
+) => tf.Tensor;
 
 let installed = false;
 
@@ -62,13 +67,19 @@ export function installFastDropout(): void {
   if (installed) return;
   installed = true;
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const core = require('@tensorflow/tfjs-core') as { dropout: DropoutFn };
+  const core = require("@tensorflow/tfjs-core") as { dropout: DropoutFn };
   const original = core.dropout;
   const fast: DropoutFn = (x, rate, noiseShape, seed) => {
     const t = x as tf.Tensor;
-    const usable = seed == null && t instanceof tf.Tensor && t.dtype === 'float32' && rate > 0 && rate < 1 &&
+    const usable =
+      seed == null &&
+      t instanceof tf.Tensor &&
+      t.dtype === "float32" &&
+      rate > 0 &&
+      rate < 1 &&
       (noiseShape == null || tf.util.arraysEqual(noiseShape, t.shape)) &&
-      tf.getBackend() === 'wasm' && tf.getKernel(DROPOUT_KERNEL, 'wasm') != null;
+      tf.getBackend() === "wasm" &&
+      tf.getKernel(DROPOUT_KERNEL, "wasm") != null;
     if (!usable) return original(x, rate, noiseShape, seed);
     return tf.tidy(() => {
       const attrs = { shape: t.shape, rate, seed: (Math.random() * 4294967296) >>> 0 };

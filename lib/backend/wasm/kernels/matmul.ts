@@ -6,10 +6,17 @@
  * Dense gradient, so these kernels materialise the transposes (fast wasm Transpose) and pick the
  * cheaper of A·B and (Bᵀ·Aᵀ)ᵀ by the number of elements copied.
  */
-import * as tf from '@tensorflow/tfjs';
-import { StockKernels, WasmBackendLike, release, sizeOf } from '../heap';
+import * as tf from "@tensorflow/tfjs";
+import { StockKernels, WasmBackendLike, release, sizeOf } from "../heap";
 
-interface Dims { batchA: number; batchB: number; m: number; k: number; n: number; outShape: number[] }
+interface Dims {
+  batchA: number;
+  batchB: number;
+  m: number;
+  k: number;
+  n: number;
+  outShape: number[];
+}
 
 function dims(a: tf.TensorInfo, b: tf.TensorInfo, tA: boolean, tB: boolean): Dims {
   const ra = a.shape.length;
@@ -19,11 +26,20 @@ function dims(a: tf.TensorInfo, b: tf.TensorInfo, tA: boolean, tB: boolean): Dim
   const kb = tB ? b.shape[rb - 1] : b.shape[rb - 2];
   const n = tB ? b.shape[rb - 2] : b.shape[rb - 1];
   if (k !== kb) {
-    throw new Error(`MatMul: inner dimensions differ (${k} vs ${kb}) for shapes [${a.shape}] and [${b.shape}] ` +
-      `with transposeA=${tA}, transposeB=${tB}; fix the operand shapes`);
+    throw new Error(
+      `MatMul: inner dimensions differ (${k} vs ${kb}) for shapes [${a.shape}] and [${b.shape}] ` +
+        `with transposeA=${tA}, transposeB=${tB}; fix the operand shapes`,
+    );
   }
   const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
-  return { batchA: sizeOf(a.shape.slice(0, -2)), batchB: sizeOf(b.shape.slice(0, -2)), m, k, n, outShape: [...outer, m, n] };
+  return {
+    batchA: sizeOf(a.shape.slice(0, -2)),
+    batchB: sizeOf(b.shape.slice(0, -2)),
+    m,
+    k,
+    n,
+    outShape: [...outer, m, n],
+  };
 }
 
 function view(t: tf.TensorInfo, shape: number[]): tf.TensorInfo {
@@ -38,7 +54,14 @@ const PACK_COST = 3;
  * not seen before (≈3× the cost of a transpose copy per element); `bPacked` says B's packing is
  * already cached, as for constant weights.
  */
-export function chooseTransposedForm(m: number, k: number, n: number, tA: boolean, tB: boolean, bPacked = false): boolean {
+export function chooseTransposedForm(
+  m: number,
+  k: number,
+  n: number,
+  tA: boolean,
+  tB: boolean,
+  bPacked = false,
+): boolean {
   const direct = (bPacked ? 0 : PACK_COST * k * n) + (tA ? m * k : 0) + (tB ? k * n : 0);
   const swapped = PACK_COST * k * m + (tA ? 0 : m * k) + (tB ? 0 : k * n) + m * n;
   return swapped < direct;
@@ -48,8 +71,15 @@ export function chooseTransposedForm(m: number, k: number, n: number, tA: boolea
 const packedRightOperands = new WeakSet<object>();
 
 /** Computes op(a)·op(b) for single-batch operands through the stock no-transpose XNNPACK path. */
-function matMul2d(stock: StockKernels, backend: WasmBackendLike, a: tf.TensorInfo, b: tf.TensorInfo,
-  tA: boolean, tB: boolean, d: Dims): tf.TensorInfo {
+function matMul2d(
+  stock: StockKernels,
+  backend: WasmBackendLike,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  tA: boolean,
+  tB: boolean,
+  d: Dims,
+): tf.TensorInfo {
   const { m, k, n } = d;
   const temps: tf.TensorInfo[] = [];
   const t2 = (x: tf.TensorInfo, rows: number, cols: number) => {
@@ -62,34 +92,42 @@ function matMul2d(stock: StockKernels, backend: WasmBackendLike, a: tf.TensorInf
     const a2 = tA ? t2(a, k, m) : a;
     const b2 = tB ? t2(b, n, k) : b;
     if (!tB) packedRightOperands.add(b.dataId);
-    out = stock.run('BatchMatMul', backend, { a: view(a2, [1, m, k]), b: view(b2, [1, k, n]) },
-      { transposeA: false, transposeB: false });
+    out = stock.run(
+      "BatchMatMul",
+      backend,
+      { a: view(a2, [1, m, k]), b: view(b2, [1, k, n]) },
+      { transposeA: false, transposeB: false },
+    );
   } else {
     // Cᵀ = op(B)ᵀ · op(A)ᵀ, where op(B)ᵀ is [n, k] and op(A)ᵀ is [k, m].
     const bt = tB ? b : t2(b, k, n);
     const at = tA ? a : t2(a, m, k);
-    const ct = stock.run('BatchMatMul', backend, { a: view(bt, [1, n, k]), b: view(at, [1, k, m]) },
-      { transposeA: false, transposeB: false });
+    const ct = stock.run(
+      "BatchMatMul",
+      backend,
+      { a: view(bt, [1, n, k]), b: view(at, [1, k, m]) },
+      { transposeA: false, transposeB: false },
+    );
     out = stock.transpose(backend, view(ct, [n, m]), [1, 0]);
     release(backend, ct);
   }
   for (const t of temps) release(backend, t);
-  return { dataId: out.dataId, shape: d.outShape, dtype: 'float32' };
+  return { dataId: out.dataId, shape: d.outShape, dtype: "float32" };
 }
 
 /** BatchMatMul that handles transposeA/transposeB through XNNPACK. */
 export function batchMatMulConfig(stock: StockKernels): tf.KernelConfig {
   return {
-    kernelName: 'BatchMatMul',
-    backendName: 'wasm',
+    kernelName: "BatchMatMul",
+    backendName: "wasm",
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
       const tA = !!(attrs as { transposeA?: boolean }).transposeA;
       const tB = !!(attrs as { transposeB?: boolean }).transposeB;
       const be = backend as unknown as WasmBackendLike;
       const d = dims(a, b, tA, tB);
-      if (d.batchA !== 1 || d.batchB !== 1 || a.dtype !== 'float32' || b.dtype !== 'float32') {
-        return stock.run('BatchMatMul', be, { a, b }, attrs);
+      if (d.batchA !== 1 || d.batchB !== 1 || a.dtype !== "float32" || b.dtype !== "float32") {
+        return stock.run("BatchMatMul", be, { a, b }, attrs);
       }
       return matMul2d(stock, be, a, b, tA, tB, d);
     },
@@ -99,8 +137,8 @@ export function batchMatMulConfig(stock: StockKernels): tf.KernelConfig {
 /** _FusedMatMul (bias + activation) that handles transposes by materialising them first. */
 export function fusedMatMulConfig(stock: StockKernels): tf.KernelConfig {
   return {
-    kernelName: '_FusedMatMul',
-    backendName: 'wasm',
+    kernelName: "_FusedMatMul",
+    backendName: "wasm",
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { a, b, bias, preluActivationWeights } = inputs as Record<string, tf.TensorInfo | undefined>;
       const at = attrs as { transposeA?: boolean; transposeB?: boolean };
@@ -114,16 +152,16 @@ export function fusedMatMulConfig(stock: StockKernels): tf.KernelConfig {
       if (bias) pass.bias = bias;
       if (preluActivationWeights) pass.preluActivationWeights = preluActivationWeights;
       if ((!tA && !tB) || d.batchA !== 1 || d.batchB !== 1) {
-        return stock.run('_FusedMatMul', be, pass, attrs);
+        return stock.run("_FusedMatMul", be, pass, attrs);
       }
       const a2 = tA ? stock.transpose(be, view(A, [d.k, d.m]), [1, 0]) : A;
       const b2 = tB ? stock.transpose(be, view(B, [d.n, d.k]), [1, 0]) : B;
       pass.a = view(a2, [1, d.m, d.k]);
       pass.b = view(b2, [1, d.k, d.n]);
-      const out = stock.run('_FusedMatMul', be, pass, { ...attrs, transposeA: false, transposeB: false });
+      const out = stock.run("_FusedMatMul", be, pass, { ...attrs, transposeA: false, transposeB: false });
       if (tA) release(be, a2);
       if (tB) release(be, b2);
-      return { dataId: out.dataId, shape: d.outShape, dtype: 'float32' };
+      return { dataId: out.dataId, shape: d.outShape, dtype: "float32" };
     },
   };
 }

@@ -2,36 +2,61 @@
  * MaxPoolGrad for the wasm backend as one pass over the wasm heap: each pooling window routes
  * its output gradient to the first maximum of the window (row-major), as the cpu backend does.
  */
-import * as tf from '@tensorflow/tfjs';
-import { WasmBackendLike, alloc, f32Offset, heapF32 } from '../heap';
+import * as tf from "@tensorflow/tfjs";
+import { WasmBackendLike, alloc, f32Offset, heapF32 } from "../heap";
 
 interface PoolAttrs {
   filterSize: number | [number, number];
   strides: number | [number, number];
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
+  dimRoundingMode?: "floor" | "round" | "ceil";
 }
 
 /** MaxPoolGrad kernel config. */
 export function maxPoolGradConfig(): tf.KernelConfig {
   return {
-    kernelName: 'MaxPoolGrad',
-    backendName: 'wasm',
+    kernelName: "MaxPoolGrad",
+    backendName: "wasm",
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
       const a = attrs as unknown as PoolAttrs;
       const be = backend as unknown as WasmBackendLike;
-      const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number],
-        a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
-      const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: oh, outWidth: ow,
-        strideHeight: sh, strideWidth: sw, effectiveFilterHeight: fh, effectiveFilterWidth: fw, padInfo } = info;
+      const info = tf.backend_util.computePool2DInfo(
+        input.shape as [number, number, number, number],
+        a.filterSize,
+        a.strides,
+        1,
+        a.pad,
+        a.dimRoundingMode,
+      );
+      const {
+        batchSize: B,
+        inHeight: H,
+        inWidth: W,
+        inChannels: C,
+        outHeight: oh,
+        outWidth: ow,
+        strideHeight: sh,
+        strideWidth: sw,
+        effectiveFilterHeight: fh,
+        effectiveFilterWidth: fw,
+        padInfo,
+      } = info;
       const dx = alloc(be, input.shape);
       const heap = heapF32(be);
       const xo = f32Offset(be, input);
       const dyo = f32Offset(be, dy);
       const dxo = f32Offset(be, dx);
-      if (fh === 2 && fw === 2 && sh === 2 && sw === 2 && padInfo.top === 0 && padInfo.left === 0 &&
-        oh * 2 <= H && ow * 2 <= W) {
+      if (
+        fh === 2 &&
+        fw === 2 &&
+        sh === 2 &&
+        sw === 2 &&
+        padInfo.top === 0 &&
+        padInfo.left === 0 &&
+        oh * 2 <= H &&
+        ow * 2 <= W
+      ) {
         pool2x2Grad(heap, xo, dyo, dxo, B, H, W, C, oh, ow);
         return dx;
       }
@@ -48,18 +73,33 @@ export function maxPoolGradConfig(): tf.KernelConfig {
             }
             const g = dyo + ((n * oh + y) * ow + x) * C;
             if (nb === 4) {
-              const b0 = bases[0], b1 = bases[1], b2 = bases[2], b3 = bases[3];
+              const b0 = bases[0],
+                b1 = bases[1],
+                b2 = bases[2],
+                b3 = bases[3];
               for (let ch = 0; ch < C; ch++) {
                 let best = -Infinity;
                 let bi = -1;
                 let v = heap[xo + b0 + ch];
-                if (v > best) { best = v; bi = b0; }
+                if (v > best) {
+                  best = v;
+                  bi = b0;
+                }
                 v = heap[xo + b1 + ch];
-                if (v > best) { best = v; bi = b1; }
+                if (v > best) {
+                  best = v;
+                  bi = b1;
+                }
                 v = heap[xo + b2 + ch];
-                if (v > best) { best = v; bi = b2; }
+                if (v > best) {
+                  best = v;
+                  bi = b2;
+                }
                 v = heap[xo + b3 + ch];
-                if (v > best) { best = v; bi = b3; }
+                if (v > best) {
+                  best = v;
+                  bi = b3;
+                }
                 if (bi >= 0) heap[dxo + bi + ch] += heap[g + ch];
               }
             } else {
@@ -68,7 +108,10 @@ export function maxPoolGradConfig(): tf.KernelConfig {
                 let bi = -1;
                 for (let i = 0; i < nb; i++) {
                   const v = heap[xo + bases[i] + ch];
-                  if (v > best) { best = v; bi = bases[i]; }
+                  if (v > best) {
+                    best = v;
+                    bi = bases[i];
+                  }
                 }
                 if (bi >= 0) heap[dxo + bi + ch] += heap[g + ch];
               }
@@ -85,8 +128,18 @@ export function maxPoolGradConfig(): tf.KernelConfig {
  * 2x2 stride-2 unpadded windows never overlap, so every dx element is written exactly once
  * (no zero fill, no read-modify-write); rows/columns left over by odd sizes get zeros.
  */
-function pool2x2Grad(h: Float32Array, xo: number, dyo: number, dxo: number, B: number, H: number, W: number,
-  C: number, oh: number, ow: number): void {
+function pool2x2Grad(
+  h: Float32Array,
+  xo: number,
+  dyo: number,
+  dxo: number,
+  B: number,
+  H: number,
+  W: number,
+  C: number,
+  oh: number,
+  ow: number,
+): void {
   const rowLen = W * C;
   for (let n = 0; n < B; n++) {
     for (let y = 0; y < oh; y++) {
@@ -107,10 +160,21 @@ function pool2x2Grad(h: Float32Array, xo: number, dyo: number, dxo: number, B: n
           // First maximum in row-major order wins; NaN never wins; an all -Infinity/NaN window gets nothing.
           let best = -Infinity;
           let k = -1;
-          if (va > best) { best = va; k = 0; }
-          if (vb > best) { best = vb; k = 1; }
-          if (vc > best) { best = vc; k = 2; }
-          if (vd > best) { k = 3; }
+          if (va > best) {
+            best = va;
+            k = 0;
+          }
+          if (vb > best) {
+            best = vb;
+            k = 1;
+          }
+          if (vc > best) {
+            best = vc;
+            k = 2;
+          }
+          if (vd > best) {
+            k = 3;
+          }
           h[dxo + a + ch] = k === 0 ? gv : 0;
           h[dxo + b + ch] = k === 1 ? gv : 0;
           h[dxo + c + ch] = k === 2 ? gv : 0;

@@ -6,8 +6,8 @@
  * - Tile (batch-norm gradient), as doubling block copies,
  * - Identity, as a shared reference instead of a copy (as the cpu backend does).
  */
-import * as tf from '@tensorflow/tfjs';
-import { StockKernels, WasmBackendLike, alloc, f32Offset, heapF32, release, shareData, sizeOf } from '../heap';
+import * as tf from "@tensorflow/tfjs";
+import { StockKernels, WasmBackendLike, alloc, f32Offset, heapF32, release, shareData, sizeOf } from "../heap";
 
 /** Number of leading dimensions `axes` covers exactly (0 when they are not a leading run). */
 function leadingRun(axes: number[], rank: number): number {
@@ -17,8 +17,14 @@ function leadingRun(axes: number[], rank: number): number {
 }
 
 /** out[c] = scale · Σ_r x[r, c] for x seen as [rows, cols]; accumulates in float64. */
-function reduceRows(be: WasmBackendLike, x: tf.TensorInfo, rows: number, cols: number, scale: number,
-  outShape: number[]): tf.TensorInfo {
+function reduceRows(
+  be: WasmBackendLike,
+  x: tf.TensorInfo,
+  rows: number,
+  cols: number,
+  scale: number,
+  outShape: number[],
+): tf.TensorInfo {
   const out = alloc(be, outShape);
   const heap = heapF32(be);
   const xo = f32Offset(be, x);
@@ -33,7 +39,10 @@ function reduceRows(be: WasmBackendLike, x: tf.TensorInfo, rows: number, cols: n
   // (k divides rows), sum those, then fold the k partial sums.
   let k = 1;
   for (let d = Math.min(rows, Math.floor(2048 / cols)); d > 1; d--) {
-    if (rows % d === 0) { k = d; break; }
+    if (rows % d === 0) {
+      k = d;
+      break;
+    }
   }
   const width = k * cols;
   const wide = rows / k;
@@ -44,7 +53,7 @@ function reduceRows(be: WasmBackendLike, x: tf.TensorInfo, rows: number, cols: n
     const b1 = b0 + width;
     const b2 = b1 + width;
     const b3 = b2 + width;
-    for (let c = 0; c < width; c++) acc[c] += (heap[b0 + c] + heap[b1 + c]) + (heap[b2 + c] + heap[b3 + c]);
+    for (let c = 0; c < width; c++) acc[c] += heap[b0 + c] + heap[b1 + c] + (heap[b2 + c] + heap[b3 + c]);
   }
   for (; r < wide; r++) {
     const base = xo + r * width;
@@ -68,11 +77,23 @@ function poolWindow(rows: number): number {
  * Sums blocks of q rows with XNNPACK's average pooling (SIMD, threaded), then adds the
  * rows/q partial sums per column in float64 — fast, and more accurate than one long float32 sum.
  */
-function reduceRowsPooled(stock: StockKernels, be: WasmBackendLike, x: tf.TensorInfo, rows: number, cols: number,
-  q: number, scale: number, outShape: number[]): tf.TensorInfo {
+function reduceRowsPooled(
+  stock: StockKernels,
+  be: WasmBackendLike,
+  x: tf.TensorInfo,
+  rows: number,
+  cols: number,
+  q: number,
+  scale: number,
+  outShape: number[],
+): tf.TensorInfo {
   const parts = rows / q;
-  const pooled = stock.run('AvgPool', be, { x: { dataId: x.dataId, shape: [1, rows, 1, cols], dtype: x.dtype } },
-    { filterSize: [q, 1], strides: [q, 1], pad: 'valid', dimRoundingMode: undefined as unknown as string } as unknown as tf.NamedAttrMap);
+  const pooled = stock.run("AvgPool", be, { x: { dataId: x.dataId, shape: [1, rows, 1, cols], dtype: x.dtype } }, {
+    filterSize: [q, 1],
+    strides: [q, 1],
+    pad: "valid",
+    dimRoundingMode: undefined as unknown as string,
+  } as unknown as tf.NamedAttrMap);
   const out = alloc(be, outShape);
   const heap = heapF32(be);
   const po = f32Offset(be, pooled);
@@ -88,10 +109,10 @@ function reduceRowsPooled(stock: StockKernels, be: WasmBackendLike, x: tf.Tensor
   return out;
 }
 
-function reduceConfig(kind: 'Sum' | 'Mean', stock: StockKernels): tf.KernelConfig {
+function reduceConfig(kind: "Sum" | "Mean", stock: StockKernels): tf.KernelConfig {
   return {
     kernelName: kind,
-    backendName: 'wasm',
+    backendName: "wasm",
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { x } = inputs as { x: tf.TensorInfo };
       const be = backend as unknown as WasmBackendLike;
@@ -100,14 +121,14 @@ function reduceConfig(kind: 'Sum' | 'Mean', stock: StockKernels): tf.KernelConfi
       const axes = tf.util.parseAxisParam(axis, x.shape);
       const lead = leadingRun(axes, rank);
       // Only float32 reductions over a leading run of axes with something left to keep.
-      if (x.dtype !== 'float32' || lead === 0 || lead === rank || sizeOf(x.shape) === 0) {
+      if (x.dtype !== "float32" || lead === 0 || lead === rank || sizeOf(x.shape) === 0) {
         return stock.run(kind, be, { x }, attrs);
       }
       const rows = sizeOf(x.shape.slice(0, lead));
       const cols = sizeOf(x.shape.slice(lead));
       const kept = x.shape.slice(lead);
       const outShape = keepDims ? [...x.shape.slice(0, lead).map(() => 1), ...kept] : kept;
-      const scale = kind === 'Mean' ? 1 / rows : 1;
+      const scale = kind === "Mean" ? 1 / rows : 1;
       const q = poolWindow(rows);
       if (q > 1) return reduceRowsPooled(stock, be, x, rows, cols, q, scale, outShape);
       return reduceRows(be, x, rows, cols, scale, outShape);
@@ -117,25 +138,25 @@ function reduceConfig(kind: 'Sum' | 'Mean', stock: StockKernels): tf.KernelConfi
 
 /** Sum over leading axes as one pass over the heap; other reductions go to the stock kernel. */
 export function sumConfig(stock: StockKernels): tf.KernelConfig {
-  return reduceConfig('Sum', stock);
+  return reduceConfig("Sum", stock);
 }
 
 /** Mean over leading axes as one pass over the heap; other reductions go to the stock kernel. */
 export function meanConfig(stock: StockKernels): tf.KernelConfig {
-  return reduceConfig('Mean', stock);
+  return reduceConfig("Mean", stock);
 }
 
 /** Tile by block copies (bit-exact for 4-byte dtypes); other dtypes go to the stock kernel. */
 export function tileConfig(stock: StockKernels): tf.KernelConfig {
   return {
-    kernelName: 'Tile',
-    backendName: 'wasm',
+    kernelName: "Tile",
+    backendName: "wasm",
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { x } = inputs as { x: tf.TensorInfo };
       const be = backend as unknown as WasmBackendLike;
       const reps = (attrs as { reps: number[] }).reps;
-      if ((x.dtype !== 'float32' && x.dtype !== 'int32') || reps.length !== x.shape.length) {
-        return stock.run('Tile', be, { x }, attrs);
+      if ((x.dtype !== "float32" && x.dtype !== "int32") || reps.length !== x.shape.length) {
+        return stock.run("Tile", be, { x }, attrs);
       }
       const shape = x.shape;
       const rank = shape.length;
@@ -185,12 +206,12 @@ export function tileConfig(stock: StockKernels): tf.KernelConfig {
 /** Identity as a shared reference (no copy), like the cpu backend. */
 export function identityConfig(stock: StockKernels): tf.KernelConfig {
   return {
-    kernelName: 'Identity',
-    backendName: 'wasm',
+    kernelName: "Identity",
+    backendName: "wasm",
     kernelFunc: ({ inputs, backend }) => {
       const { x } = inputs as { x: tf.TensorInfo };
       const be = backend as unknown as WasmBackendLike;
-      if (x.dtype === 'string') return stock.run('Identity', be, { x });
+      if (x.dtype === "string") return stock.run("Identity", be, { x });
       return shareData(be, x);
     },
   };

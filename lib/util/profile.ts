@@ -1,3 +1,6 @@
+/**
+ * The lesson profile (`full` or `smoke`) from FMNIST_PROFILE, and picking settings by it.
+ */
 import { UserError } from "../util/errors";
 
 /** `full`: the walkthrough's settings. `smoke`: a small subset and a short epoch, so CI runs each lesson in a minute. */

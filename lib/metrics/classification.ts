@@ -16,16 +16,25 @@ export function argmax(values: ArrayLike<number>): number {
  * @example const m = confusionMatrix(testLabels, predictedLabels); // 10x10 counts
  * @throws Error when the lists differ in length or contain a label outside 0..numClasses-1.
  */
-export function confusionMatrix(labels: ArrayLike<number>, predictions: ArrayLike<number>, numClasses = 10): number[][] {
+export function confusionMatrix(
+  labels: ArrayLike<number>,
+  predictions: ArrayLike<number>,
+  numClasses = 10,
+): number[][] {
   if (labels.length !== predictions.length) {
-    throw new Error(`confusionMatrix got ${labels.length} labels but ${predictions.length} predictions; pass one prediction per label.`);
+    throw new Error(
+      `confusionMatrix got ${labels.length} labels but ${predictions.length} predictions; pass one prediction per label.`,
+    );
   }
   const m = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   for (let i = 0; i < labels.length; i++) {
-    const t = labels[i], p = predictions[i];
+    const t = labels[i],
+      p = predictions[i];
     if (!(t >= 0 && t < numClasses && p >= 0 && p < numClasses) || !Number.isInteger(t) || !Number.isInteger(p)) {
-      throw new Error(`confusionMatrix: label ${t} / prediction ${p} at index ${i} is not a class in 0..${numClasses - 1}; ` +
-        "pass class indices (use argmax on probabilities first).");
+      throw new Error(
+        `confusionMatrix: label ${t} / prediction ${p} at index ${i} is not a class in 0..${numClasses - 1}; ` +
+          "pass class indices (use argmax on probabilities first).",
+      );
     }
     m[t][p]++;
   }
@@ -52,8 +61,14 @@ export function perClassAccuracy(matrix: readonly (readonly number[])[]): ClassA
 
 /** Overall accuracy of a confusion matrix (trace / sum), NaN when empty. */
 export function matrixAccuracy(matrix: readonly (readonly number[])[]): number {
-  let correct = 0, total = 0;
-  matrix.forEach((row, i) => row.forEach((v, j) => { total += v; if (i === j) correct += v; }));
+  let correct = 0,
+    total = 0;
+  matrix.forEach((row, i) =>
+    row.forEach((v, j) => {
+      total += v;
+      if (i === j) correct += v;
+    }),
+  );
   return total > 0 ? correct / total : NaN;
 }
 
@@ -72,9 +87,15 @@ export interface Mistake {
  * @param labels - true class per image.
  * @returns mistakes sorted by decreasing confidence.
  */
-export function mostConfidentMistakes(probabilities: ArrayLike<ArrayLike<number>>, labels: ArrayLike<number>, k = 16): Mistake[] {
+export function mostConfidentMistakes(
+  probabilities: ArrayLike<ArrayLike<number>>,
+  labels: ArrayLike<number>,
+  k = 16,
+): Mistake[] {
   if (probabilities.length !== labels.length) {
-    throw new Error(`mostConfidentMistakes got ${probabilities.length} probability rows but ${labels.length} labels; pass one row per label.`);
+    throw new Error(
+      `mostConfidentMistakes got ${probabilities.length} probability rows but ${labels.length} labels; pass one row per label.`,
+    );
   }
   const mistakes: Mistake[] = [];
   for (let i = 0; i < labels.length; i++) {
