@@ -97,7 +97,9 @@ nativeTest(
 );
 
 nativeTest("native AdamUpdateWasm gives the library kernel's values bit for bit", async () => {
-  for (const n of [7, 100003]) {
+  // 131,071 is the largest update kept on one thread (two 65,536-value grains, optim.cc); 131,089 is split into
+  // chunks on a multi-threaded addon, so both sides of that boundary are checked.
+  for (const n of [7, 100003, 131071, 131089]) {
     const [native, library] = nativeAndLibrary(() => {
       const inputs = {
         value: tf.tensor1d(data(n, 1)),

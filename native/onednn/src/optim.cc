@@ -30,6 +30,8 @@ __attribute__((noinline)) void adam_run(const float* __restrict w, const float* 
   }
 }
 
+constexpr int64_t kAdamGrain = 1 << 16;  // values per chunk (see adam())
+
 }  // namespace
 
 // One Adam step over a variable (parameters: params::adam, the scalars in double).
@@ -47,7 +49,12 @@ void adam() {
   const double beta1 = pd(P::kBeta1), beta2 = pd(P::kBeta2), c1 = pd(P::kOneMinusBeta1),
                c2 = pd(P::kOneMinusBeta2), step = pd(P::kStepSize), inv = pd(P::kInvSqrtBias2),
                eps = pd(P::kEpsilon);
-  parallel_chunks(n, 1 << 14, [&](int64_t s, int64_t e) {
+  // Variables under 2 x 65,536 values stay on the calling thread. Between two Adam calls the
+  // step runs JavaScript long enough for the OpenMP worker to fall asleep, and waking it costs
+  // more than half of a small update: mlp's 78,400-value kernel took 1.0 ms a step split in
+  // four chunks over 2 threads against 0.3 ms on one (--profile-steps, 2-core VM). A 262,144-
+  // value update still gains (0.85 ms -> 0.5 ms on 2 threads), so larger variables split.
+  parallel_chunks(n, kAdamGrain, [&](int64_t s, int64_t e) {
     adam_run(w + s, g + s, m + s, v + s, wo + s, mo + s, vo + s, e - s, beta1, beta2, c1, c2, step,
              inv, eps);
   });
