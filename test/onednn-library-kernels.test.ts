@@ -1,18 +1,21 @@
 /**
  * wasm+onednn on top of the library's own wasm set-up (initWasm, what selectBackend runs): the
  * native kernels must win over the library's replacements, and the native versions of the
- * library's fused kernels (AdamUpdateWasm, DropoutMultiplierWasm) must give their values bit for
+ * library's fused kernels (AdamUpdateWasm, RmspropUpdateWasm, DropoutMultiplierWasm) must give their values bit for
  * bit. Skips when the addon is not built.
  */
 import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
 import { installOnednn, onednnCallCounts, uninstallOnednn } from "../lib/backend/onednn";
 import { initWasm } from "../lib/backend/wasm";
+import { createPreset } from "../lib/models";
 import { installOnednnOrThrow, lcgFloats, nativeTests } from "./helpers";
+import { assertValuesClose, ODD_SIZES, rmspropSteps } from "./rmsprop-helpers";
 
 /** tfjs's own Mean and Sum gradients, read before initWasm replaces them. */
 const TFJS_GRADIENTS = ["Mean", "Sum"].map((name) => tf.getGradient(name));
 const ADAM = "AdamUpdateWasm";
+const RMSPROP = "RmspropUpdateWasm";
 const DROPOUT = "DropoutMultiplierWasm";
 
 /** A test that skips when the addon is not built; its body gets the kernels the addon serves after initWasm. */
@@ -50,6 +53,7 @@ nativeTest(
       "Tile",
       "FusedBatchNorm",
       ADAM,
+      RMSPROP,
       DROPOUT,
     ]) {
       assert.ok(kernels.includes(k), `${k} not in ${kernels.join(",")}`);
@@ -115,6 +119,72 @@ nativeTest("native AdamUpdateWasm gives the library kernel's values bit for bit"
     assert.equal(native.length, 3);
     native.forEach((a, i) => assert.deepEqual(Array.from(a), Array.from(library[i]), `n=${n} output ${i}`));
   }
+});
+
+nativeTest("native RmspropUpdateWasm gives the library kernel's values bit for bit", async () => {
+  for (const n of [7, 200003]) {
+    for (const momentum of [0, 0.5]) {
+      const [native, library] = nativeAndLibrary(() => {
+        const inputs = {
+          value: tf.tensor1d(data(n, 11)),
+          gradient: tf.tensor1d(data(n, 12, 0.01)),
+          ms: tf.abs(tf.tensor1d(data(n, 13, 1e-5))),
+          mom: tf.tensor1d(data(n, 14, 1e-3)),
+        };
+        const attrs = { decay: 0.9, momentum, epsilon: 1e-7, learningRate: 1e-3 };
+        return tf.engine().runKernel(RMSPROP, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      });
+      assert.equal(native.length, 3);
+      native.forEach((a, i) =>
+        assert.deepEqual(Array.from(a), Array.from(library[i]), `n=${n} momentum=${momentum} output ${i}`),
+      );
+    }
+  }
+});
+
+nativeTest("with the native kernel, RMSprop fuses variables of every size and matches tfjs on cpu", async () => {
+  const make = () => tf.train.rmsprop(1e-3, 0.9, 0, 1e-7);
+  const cpu = await rmspropSteps("cpu", make);
+  onednnCallCounts(true);
+  const wasm = await rmspropSteps("wasm", make);
+  assert.equal(onednnCallCounts(true)[RMSPROP]?.native, 3 * ODD_SIZES.length, "every variable, every step");
+  assertValuesClose(wasm.values, cpu.values, 1e-6, "wasm+onednn");
+  assert.deepEqual(wasm.weightNames, cpu.weightNames);
+  const centered = await rmspropSteps("wasm", () => tf.train.rmsprop(1e-3, 0.9, 0, 1e-7, true));
+  assert.ok(!centered.kernels.includes(RMSPROP), "centered RMSprop keeps tfjs's update");
+});
+
+nativeTest("mlp-deep (RMSprop) trains on wasm+onednn through the native kernel as on cpu, loss falling", async () => {
+  const steps = 8;
+  const train = async (backend: string) => {
+    await tf.setBackend(backend);
+    const model = createPreset("mlp-deep", { seed: 1, dropout: false });
+    const x = tf.tensor2d(
+      data(32 * 784, 21, 0.05).map((v) => v + 0.05),
+      [32, 784],
+    );
+    const labels = [...Array(32).keys()].map((i) => i % 10);
+    const y = tf.oneHot(tf.tensor1d(labels, "int32"), 10).toFloat();
+    const losses: number[] = [];
+    let tensors = 0;
+    for (let step = 0; step < steps; step++) {
+      losses.push(((await model.trainOnBatch(x, y)) as number[])[0]);
+      if (step === 1) tensors = tf.memory().numTensors;
+    }
+    assert.equal(tf.memory().numTensors, tensors, `${backend}: steps after the first leave no tensor behind`);
+    tf.dispose([x, y]);
+    model.dispose();
+    return losses;
+  };
+  const cpu = await train("cpu");
+  onednnCallCounts(true);
+  const wasm = await train("wasm");
+  assert.equal(onednnCallCounts(true)[RMSPROP]?.native, steps * 8, "all eight variables each step");
+  const shown = wasm.map((l) => l.toFixed(3)).join(", ");
+  assert.ok(wasm[steps - 1] < 0.95 * wasm[0], `loss falls: ${shown}`);
+  wasm.forEach((l, i) =>
+    assert.ok(Math.abs(l - cpu[i]) < 1e-3 * Math.max(1, cpu[i]), `step ${i}: ${shown} vs cpu ${cpu}`),
+  );
 });
 
 nativeTest("native DropoutMultiplierWasm draws the library kernel's mask bit for bit", async () => {

@@ -9,6 +9,7 @@ import { threadCount } from "../threads";
 import { addonFailure, loadAddon } from "./addon";
 import { broadcastGradientsInstalled, installBroadcastGradients, uninstallBroadcastGradients } from "../wasm/gradients";
 import { ADAM_KERNEL, fuseAdamForAllSizes } from "../wasm/kernels/adam";
+import { RMSPROP_KERNEL, fuseRmspropForAllSizes } from "../wasm/kernels/rmsprop";
 import { CallCount, callCounts, registerNativeKernels, unregisterNativeKernels } from "./kernels";
 
 /** Options for {@link installOnednn}. */
@@ -61,6 +62,7 @@ export function installOnednn(options: OnednnOptions = {}): OnednnInstall | null
   }
   const kernels = registerNativeKernels(addon);
   fuseAdamForAllSizes(kernels.includes(ADAM_KERNEL));
+  fuseRmspropForAllSizes(kernels.includes(RMSPROP_KERNEL));
   broadcastBefore ??= broadcastGradientsInstalled();
   let gradients: string[] = [];
   if (options.gradients === false) uninstallBroadcastGradients();
@@ -84,6 +86,7 @@ export function onednnUnavailableReason(): string | null {
 export function uninstallOnednn(): void {
   unregisterNativeKernels();
   fuseAdamForAllSizes(false);
+  fuseRmspropForAllSizes(false);
   if (broadcastBefore === undefined) return;
   if (broadcastBefore) installBroadcastGradients();
   else uninstallBroadcastGradients();

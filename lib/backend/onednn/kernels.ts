@@ -21,8 +21,9 @@ import {
 import { batchMatMul, fusedMatMul } from "./matmul";
 import { batchNormTrain, batchNormTrainGrad, fusedBatchNorm } from "./batchnorm";
 import { BATCH_NORM_TRAIN_GRAD_KERNEL, BATCH_NORM_TRAIN_KERNEL } from "../batchnorm-train";
-import { adamUpdate, dropoutMultiplier } from "./library-kernels";
+import { adamUpdate, dropoutMultiplier, rmspropUpdate } from "./library-kernels";
 import { ADAM_KERNEL } from "../wasm/kernels/adam";
+import { RMSPROP_KERNEL } from "../wasm/kernels/rmsprop";
 import { DROPOUT_KERNEL } from "../wasm/kernels/dropout";
 import { padV2 } from "./pad";
 import { maxPool, maxPoolGrad } from "./pool";
@@ -33,7 +34,7 @@ import { tile } from "./tile";
 const BACKEND = "wasm";
 
 /** Kernels defined by lib/backend/wasm: replaced only when registered there (their contract is the library's). */
-const LIBRARY_KERNELS = new Set([ADAM_KERNEL, DROPOUT_KERNEL]);
+const LIBRARY_KERNELS = new Set([ADAM_KERNEL, RMSPROP_KERNEL, DROPOUT_KERNEL]);
 
 /** Every native kernel by tfjs kernel name. */
 export function nativeKernels(): Map<string, NativeKernel> {
@@ -60,6 +61,7 @@ export function nativeKernels(): Map<string, NativeKernel> {
     [tf.Select, select],
     [tf.ZerosLike, zerosLike],
     [ADAM_KERNEL, adamUpdate],
+    [RMSPROP_KERNEL, rmspropUpdate],
     [DROPOUT_KERNEL, dropoutMultiplier],
   ]);
   for (const name of BINARY_KERNELS) table.set(name, binaryKernel(name));

@@ -1,13 +1,14 @@
 /**
- * Native versions of two kernels the library itself defines for the wasm backend
- * (lib/backend/wasm): `AdamUpdateWasm` (one fused pass per variable for tf.train.adam) and
- * `DropoutMultiplierWasm` (the keep/drop multiplier for unseeded dropout). They keep those
+ * Native versions of the kernels the library itself defines for the wasm backend
+ * (lib/backend/wasm): `AdamUpdateWasm` and `RmspropUpdateWasm` (one fused pass per variable for
+ * tf.train.adam and tf.train.rmsprop) and `DropoutMultiplierWasm` (the keep/drop multiplier for unseeded dropout). They keep those
  * kernels' contracts and arithmetic, so the values are bit-identical; they are registered only
  * when the library kernel of that name is registered (i.e. after initWasm).
  */
 import * as tf from "@tensorflow/tfjs";
 import { callNative, NativeKernel, ready } from "./context";
 import { byteOffset, heapU8, sizeOf } from "../wasm/heap";
+import { RmspropAttrs, rmspropScalars } from "../wasm/kernels/rmsprop";
 
 function scalarValue(heap: Uint8Array, offset: number): number {
   return new Float32Array(heap.buffer, heap.byteOffset + offset, 1)[0];
@@ -51,6 +52,37 @@ export const adamUpdate: NativeKernel = (args, addon) => {
     stepSize: lr / oneMinusAcc1,
     invSqrtBias2: 1 / Math.sqrt(oneMinusAcc2),
     epsilon: eps,
+  });
+  return outs;
+};
+
+/**
+ * RmspropUpdateWasm: inputs value, gradient, ms, mom; attrs decay, momentum, epsilon, learningRate;
+ * outputs [new value, new ms, new mom].
+ */
+export const rmspropUpdate: NativeKernel = (args, addon) => {
+  const { inputs, attrs = {}, backend } = args;
+  const { value, gradient, ms, mom } = inputs as Record<string, tf.TensorInfo | undefined>;
+  if (!value || !gradient || !ms || !mom) return null;
+  const n = sizeOf(value.shape);
+  const tensors = [value, gradient, ms, mom];
+  if (n === 0 || tensors.some((t) => t.dtype !== "float32" || sizeOf(t.shape) !== n)) return null;
+  const { decay, momentum, epsilon, learningRate } = attrs as Record<string, unknown>;
+  if (![decay, momentum, epsilon, learningRate].every((x) => typeof x === "number")) return null;
+  const scalars = rmspropScalars({ decay, momentum, epsilon, learningRate } as RmspropAttrs);
+  const outs = [0, 1, 2].map(() => backend.makeOutput(value.shape.slice(), "float32"));
+  ready(addon, backend);
+  const [newValue, newMs, newMom] = outs.map((o) => byteOffset(backend, o));
+  callNative(addon, "rmsprop", {
+    value: byteOffset(backend, value),
+    gradient: byteOffset(backend, gradient),
+    ms: byteOffset(backend, ms),
+    mom: byteOffset(backend, mom),
+    newValue,
+    newMs,
+    newMom,
+    n,
+    ...scalars,
   });
   return outs;
 };

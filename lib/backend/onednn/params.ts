@@ -160,6 +160,21 @@ export const LAYOUTS = {
     "invSqrtBias2", // 1 / sqrt(1 - beta2^t)
     "epsilon",
   ],
+  rmsprop: [
+    "value",
+    "gradient",
+    "ms",
+    "mom",
+    "newValue",
+    "newMs",
+    "newMom",
+    "n",
+    "decay", // the five scalars float32-rounded, as the library's wasm kernel has them (rmspropScalars)
+    "oneMinusDecay",
+    "momentum",
+    "learningRate",
+    "epsilon",
+  ],
   dropoutMask: [
     "out",
     "n",

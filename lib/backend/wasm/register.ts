@@ -10,6 +10,7 @@ import { maxPoolGradConfig } from "./kernels/pool";
 import { dropoutKernelConfig, installFastDropout } from "./kernels/dropout";
 import { fusedBatchNormConfig } from "./kernels/batchnorm";
 import { adamKernelConfig, installFusedAdam } from "./kernels/adam";
+import { installFusedRmsprop, rmspropKernelConfig } from "./kernels/rmsprop";
 import { identityConfig, meanConfig, sumConfig, tileConfig } from "./kernels/reduce";
 
 /** Stock wasm kernels the replacements call into. */
@@ -48,6 +49,7 @@ export function registerTrainingKernels(): string[] {
     tileConfig(stock),
     identityConfig(stock),
     adamKernelConfig(),
+    rmspropKernelConfig(),
     fusedBatchNormConfig(stock),
     dropoutKernelConfig(),
   ];
@@ -56,6 +58,7 @@ export function registerTrainingKernels(): string[] {
     tf.registerKernel(config);
   }
   installFusedAdam();
+  installFusedRmsprop();
   installFastDropout();
   installBroadcastGradients();
   return configs.map((c) => c.kernelName);

@@ -1,5 +1,6 @@
-// Native versions of two kernels the library defines for the wasm backend (lib/backend/wasm):
-// the fused Adam update `AdamUpdateWasm` and the dropout multiplier `DropoutMultiplierWasm`.
+// Native versions of kernels the library defines for the wasm backend (lib/backend/wasm): the
+// fused Adam and RMSprop updates `AdamUpdateWasm` and `RmspropUpdateWasm`, and the dropout
+// multiplier `DropoutMultiplierWasm`.
 // Both follow those kernels' arithmetic exactly (same operation order, in double, rounded to
 // float32 on store), so the values are bit-identical; the native loops are just faster.
 #include <cmath>
@@ -85,6 +86,48 @@ void dropout_mask() {
     s ^= s << 5;
     out[i] = (s & 0xffffu) >= threshold ? keep : 0.f;
   }
+}
+
+namespace {
+
+__attribute__((noinline)) void rmsprop_run(const float* __restrict w, const float* __restrict g,
+                                           const float* __restrict ms, const float* __restrict mom,
+                                           float* __restrict wo, float* __restrict mso,
+                                           float* __restrict momo, int64_t n, double decay,
+                                           double c, double momentum, double lr, double eps) {
+#pragma omp simd
+  for (int64_t i = 0; i < n; ++i) {
+    const double gi = g[i];
+    // The stored (float) ms' and mom' feed the next term, as in the wasm kernel.
+    const float ms1 = static_cast<float>(ms[i] * decay + gi * gi * c);
+    const float mom1 = static_cast<float>(mom[i] * momentum + (gi * lr) / std::sqrt(ms1 + eps));
+    mso[i] = ms1;
+    momo[i] = mom1;
+    wo[i] = static_cast<float>(w[i] - static_cast<double>(mom1));
+  }
+}
+
+}  // namespace
+
+// One non-centered RMSprop step over a variable (parameters: params::rmsprop, the scalars
+// float32-rounded in JS, passed as double). Variables under 2^17 values run on the calling thread.
+void rmsprop() {
+  namespace P = params::rmsprop;
+  const int64_t n = pi(P::kN);
+  if (n < 1) throw std::runtime_error("rmsprop: empty variable");
+  const float* w = heap<float>(pi(P::kValue), n, "value");
+  const float* g = heap<float>(pi(P::kGradient), n, "gradient");
+  const float* ms = heap<float>(pi(P::kMs), n, "ms");
+  const float* mom = heap<float>(pi(P::kMom), n, "mom");
+  float* wo = heap<float>(pi(P::kNewValue), n, "new value");
+  float* mso = heap<float>(pi(P::kNewMs), n, "new ms");
+  float* momo = heap<float>(pi(P::kNewMom), n, "new mom");
+  const double decay = pd(P::kDecay), c = pd(P::kOneMinusDecay), momentum = pd(P::kMomentum),
+               lr = pd(P::kLearningRate), eps = pd(P::kEpsilon);
+  parallel_chunks(n, 1 << 16, [&](int64_t s, int64_t e) {
+    rmsprop_run(w + s, g + s, ms + s, mom + s, wo + s, mso + s, momo + s, e - s, decay, c,
+                momentum, lr, eps);
+  });
 }
 
 }  // namespace odnn

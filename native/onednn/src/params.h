@@ -17,6 +17,7 @@
   X(batchnormTrainGrad, batchnorm_train_grad) \
   X(pad, pad) \
   X(adam, adam) \
+  X(rmsprop, rmsprop) \
   X(dropoutMask, dropout_mask) \
   X(softmax, softmax) \
   X(argMinMax, arg_min_max) \
@@ -246,6 +247,25 @@ enum : int {
   kSlots = 15,  // values after the count in slot 0
 };
 }  // namespace adam
+
+namespace rmsprop {
+enum : int {
+  kValue = 1,
+  kGradient = 2,
+  kMs = 3,
+  kMom = 4,
+  kNewValue = 5,
+  kNewMs = 6,
+  kNewMom = 7,
+  kN = 8,
+  kDecay = 9,
+  kOneMinusDecay = 10,
+  kMomentum = 11,
+  kLearningRate = 12,
+  kEpsilon = 13,
+  kSlots = 13,  // values after the count in slot 0
+};
+}  // namespace rmsprop
 
 namespace dropout_mask {
 enum : int {

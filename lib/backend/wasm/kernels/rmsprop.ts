@@ -1,0 +1,168 @@
+/**
+ * Fused RMSprop update for the wasm backend, the counterpart of ./adam.ts.
+ *
+ * tfjs's RMSPropOptimizer issues about ten small kernels per variable per step (six passes over its values);
+ * `RmspropUpdateWasm` does the non-centered update for one variable in a single pass over the wasm heap, and
+ * {@link installFusedRmsprop} makes RMSPropOptimizer use it while 'wasm' is the active backend. As for Adam, large
+ * variables keep tfjs's ops unless {@link fuseRmspropForAllSizes} says the kernel is served natively; centered
+ * RMSprop and other backends always run tfjs's own update.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { WasmBackendLike, alloc, f32Offset, heapF32, sizeOf } from "../heap";
+
+type NamedTensor = { name: string; tensor: tf.Tensor };
+
+/** Name of the fused RMSprop kernel (library-specific, registered for 'wasm' only). */
+export const RMSPROP_KERNEL = "RmspropUpdateWasm";
+
+/** The hyper-parameters the kernel takes as attrs (those of tf.train.rmsprop). */
+export interface RmspropAttrs {
+  decay: number;
+  momentum: number;
+  epsilon: number;
+  learningRate: number;
+}
+
+/**
+ * The scalars of one update as the kernel uses them, each rounded to float32 as tfjs's scalar tensors are; the
+ * native kernel receives exactly these, so both give the same bits.
+ */
+export function rmspropScalars(attrs: RmspropAttrs): {
+  decay: number;
+  oneMinusDecay: number;
+  momentum: number;
+  learningRate: number;
+  epsilon: number;
+} {
+  return {
+    decay: Math.fround(attrs.decay),
+    oneMinusDecay: Math.fround(1 - attrs.decay),
+    momentum: Math.fround(attrs.momentum),
+    learningRate: Math.fround(attrs.learningRate),
+    epsilon: Math.fround(attrs.epsilon),
+  };
+}
+
+/**
+ * Kernel: inputs value, gradient, ms (mean of squared gradients), mom (moments); attrs decay, momentum, epsilon,
+ * learningRate; outputs [new value, new ms, new mom] as tfjs's non-centered RMSPropOptimizer computes them:
+ * ms' = ms·decay + g²·(1−decay), mom' = mom·momentum + g·lr/√(ms' + ε), value' = value − mom'.
+ */
+export function rmspropKernelConfig(): tf.KernelConfig {
+  return {
+    kernelName: RMSPROP_KERNEL,
+    backendName: "wasm",
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { value, gradient, ms, mom } = inputs as Record<string, tf.TensorInfo>;
+      const { decay, oneMinusDecay, momentum, learningRate, epsilon } = rmspropScalars(
+        attrs as unknown as RmspropAttrs,
+      );
+      const be = backend as unknown as WasmBackendLike;
+      const n = sizeOf(value.shape);
+      const outValue = alloc(be, value.shape);
+      const outMs = alloc(be, value.shape);
+      const outMom = alloc(be, value.shape);
+      const h = heapF32(be);
+      const w = f32Offset(be, value);
+      const g = f32Offset(be, gradient);
+      const si = f32Offset(be, ms);
+      const mi = f32Offset(be, mom);
+      const wo = f32Offset(be, outValue);
+      const so = f32Offset(be, outMs);
+      const mo = f32Offset(be, outMom);
+      for (let i = 0; i < n; i++) {
+        const gi = h[g + i];
+        // Stored (float32) ms' and mom' feed the next term, as in tfjs's op sequence.
+        const ms1 = Math.fround(h[si + i] * decay + gi * gi * oneMinusDecay);
+        const mom1 = Math.fround(h[mi + i] * momentum + (gi * learningRate) / Math.sqrt(ms1 + epsilon));
+        h[so + i] = ms1;
+        h[mo + i] = mom1;
+        h[wo + i] = h[w + i] - mom1;
+      }
+      return [outValue, outMs, outMom];
+    },
+  };
+}
+
+type Slot = { originalName: string; variable: tf.Variable };
+interface RmspropInternals extends RmspropAttrs {
+  centered: boolean;
+  accumulatedMeanSquares: Slot[];
+  accumulatedMoments: Slot[];
+  incrementIterations(): void;
+}
+
+/** Variables with at least this many elements keep tfjs's vectorised ops on plain wasm (Adam's rule). */
+const LARGE_VARIABLE = 65536;
+
+let fusedForAllSizes = false;
+
+/**
+ * Routes variables of every size through {@link RMSPROP_KERNEL}: the oneDNN addon turns this on when it serves the
+ * kernel natively (one threaded pass per variable), and off again when it is uninstalled.
+ */
+export function fuseRmspropForAllSizes(on: boolean): void {
+  fusedForAllSizes = on;
+}
+
+/** A zero-filled slot variable named and created as tfjs's RMSPropOptimizer creates it (getWeights relies on it). */
+function slot(value: tf.Variable, originalName: string): Slot {
+  return { originalName, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+}
+
+let installed = false;
+
+/**
+ * Makes non-centered tf.RMSPropOptimizer use {@link RMSPROP_KERNEL} while the active backend is 'wasm'.
+ * Idempotent; centered RMSprop and other backends run tfjs's own update unchanged.
+ */
+export function installFusedRmsprop(): void {
+  if (installed) return;
+  installed = true;
+  const proto = tf.RMSPropOptimizer.prototype as unknown as { applyGradients(g: unknown): void };
+  const original = proto.applyGradients;
+  proto.applyGradients = function (this: RmspropInternals, variableGradients: tf.NamedTensorMap | NamedTensor[]) {
+    if (this.centered || tf.getBackend() !== "wasm" || tf.getKernel(RMSPROP_KERNEL, "wasm") == null) {
+      return original.call(this, variableGradients);
+    }
+    const list = Array.isArray(variableGradients);
+    const names = list ? (variableGradients as NamedTensor[]).map((v) => v.name) : Object.keys(variableGradients);
+    const registered = tf.engine().registeredVariables;
+    tf.tidy(() => {
+      names.forEach((name, i) => {
+        const value = registered[name];
+        this.accumulatedMeanSquares[i] ??= slot(value, `${name}/rms`);
+        this.accumulatedMoments[i] ??= slot(value, `${name}/momentum`);
+        const gradient = list
+          ? (variableGradients as NamedTensor[])[i].tensor
+          : (variableGradients as tf.NamedTensorMap)[name];
+        if (gradient == null) return;
+        const ms = this.accumulatedMeanSquares[i].variable;
+        const mom = this.accumulatedMoments[i].variable;
+        if (value.size >= LARGE_VARIABLE && !fusedForAllSizes) {
+          // Large variables: XNNPACK's elementwise ops beat one scalar JS pass; tfjs's formula and op order.
+          const newMs = tf.add(tf.mul(ms, this.decay), tf.mul(tf.square(gradient), 1 - this.decay));
+          const step = tf.div(tf.mul(gradient, this.learningRate), tf.sqrt(tf.add(newMs, this.epsilon)));
+          const newMom = tf.add(tf.mul(mom, this.momentum), step);
+          ms.assign(newMs);
+          mom.assign(newMom);
+          value.assign(tf.sub(value, newMom));
+          return;
+        }
+        const attrs: RmspropAttrs = {
+          decay: this.decay,
+          momentum: this.momentum,
+          epsilon: this.epsilon,
+          learningRate: this.learningRate,
+        };
+        const [nw, nms, nmom] = tf
+          .engine()
+          .runKernel(RMSPROP_KERNEL, { value, gradient, ms, mom }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        ms.assign(nms);
+        mom.assign(nmom);
+        value.assign(nw);
+      });
+    });
+    this.incrementIterations();
+  };
+}
