@@ -80,6 +80,15 @@ test(
   },
 );
 
+/** Outputs of a cell that are a model's `dispose()` return value, which tslab prints when a cell ends with that call. */
+function strayDisposeResults(cell: {
+  outputs: { text?: string | string[]; data?: Record<string, unknown> }[];
+}): string[] {
+  return cell.outputs
+    .map((o) => [o.text ?? "", o.data?.["text/plain"] ?? ""].flat().join(""))
+    .filter((text) => /refCountAfterDispose|numDisposedVariables/.test(text));
+}
+
 test("committed lessons carry the outputs of a full run, in order, with no error cells", () => {
   for (const notebook of lessonNotebooks()) {
     const nb = JSON.parse(fs.readFileSync(notebook, "utf8"));
@@ -96,8 +105,13 @@ test("committed lessons carry the outputs of a full run, in order, with no error
       `${name}: cells ran out of order`,
     );
     for (const cell of code) {
-      for (const output of cell.outputs)
-        assert.notEqual(output.output_type, "error", `${name}: error cell\n${cell.source}`);
+      const source = [cell.source].flat().join("");
+      for (const output of cell.outputs) assert.notEqual(output.output_type, "error", `${name}: error cell\n${source}`);
+      assert.deepEqual(
+        strayDisposeResults(cell),
+        [],
+        `${name}: a cell prints what dispose() returned (end it with another statement)\n${source}`,
+      );
     }
     const records = code.flatMap((c: { outputs: { data?: Record<string, unknown> }[] }) =>
       c.outputs
