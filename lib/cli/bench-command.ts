@@ -34,8 +34,8 @@ export const BENCH_HELP = `fmnist bench [--preset NAME]... [--seconds S] [--json
   Training speed (images/second: forward, backward, optimizer step, after warm-up) of each preset at its
   walkthrough's batch size, with peak memory, tensors before/after, backend and threads.
   --compare-torch also trains the same presets in PyTorch (/usr/bin/python3 scripts/torch_presets.py, or the
-  script FMNIST_TORCH_BENCH names) in the same run, at our thread count and at one thread, and adds the faster
-  as torch_img_per_s with torch_threads, ratio, PyTorch's BLAS and its peak memory. It refuses to compare
+  script FMNIST_TORCH_BENCH names) in the same run: at our thread count as started, with GOMP_SPINCOUNT=1000 and on
+  one thread, and adds the fastest as torch_img_per_s with torch_setting, ratio, PyTorch's BLAS and its peak memory. It refuses to compare
   against PyTorch on the reference BLAS (apt-get install libopenblas0-openmp).
   --with-wasm adds the same presets on plain wasm (wasm_img_per_s, and wasm_ratio against PyTorch).
   --with-cpu adds a short run on the plain cpu backend (cpu_img_per_s, vs_cpu) for ${CPU_PRESETS.join(", ")}
@@ -54,8 +54,8 @@ type BenchRow = SpeedMeasurement & {
   /** The anchor's framework version, the BLAS that served it and its peak memory (cumulative over its presets). */
   torch_version?: string;
   torch_blas?: string;
-  /** PyTorch's thread count in the comparison: the faster of ours and one. */
-  torch_threads?: number;
+  /** The PyTorch setting compared against: the fastest of {@link torchSettings}. */
+  torch_setting?: string;
   torch_peak_rss_mib?: number;
   cpu_img_per_s?: number;
   vs_cpu?: number;
@@ -238,10 +238,31 @@ function addWasm(rows: BenchRow[], seconds: number, log: (line: string) => void)
 
 /**
  * Runs the course's presets in PyTorch (scripts/torch_presets.py, or the script FMNIST_TORCH_BENCH names, e.g. the
- * external anchor shared/anchors/torch_bench.py) and adds its speed and our ratio to it. PyTorch runs at our thread
- * count and, when that is above one, at one thread too; each row compares against the faster of the two, so a
- * machine where OpenMP's thread hand-offs cost more than the second core brings cannot flatter our ratio.
+ * external anchor shared/anchors/torch_bench.py) and adds its speed and our ratio to it. PyTorch runs in each of
+ * {@link torchSettings} and every row compares against the fastest, so a machine where OpenMP's thread hand-offs cost
+ * more than the second core brings (as GNU OpenMP's long default spin does on a 2-core VM) cannot flatter our ratio.
  */
+/** One way of running PyTorch in a comparison: its thread count and extra environment. */
+interface TorchSetting {
+  threads: number;
+  env: Record<string, string>;
+  label: string;
+}
+
+/**
+ * The settings a comparison runs PyTorch in: our thread count as a learner starts it, and, above one thread, the
+ * same with GNU OpenMP's idle spin cut to 1,000 rounds (what our own native kernels use) and a single thread.
+ */
+export function torchSettings(threads: number): TorchSetting[] {
+  const plural = (n: number) => `${n} thread${n === 1 ? "" : "s"}`;
+  const settings: TorchSetting[] = [{ threads, env: {}, label: plural(threads) }];
+  if (threads > 1) {
+    settings.push({ threads, env: { GOMP_SPINCOUNT: "1000" }, label: `${plural(threads)}, GOMP_SPINCOUNT=1000` });
+    settings.push({ threads: 1, env: {}, label: plural(1) });
+  }
+  return settings;
+}
+
 function addTorch(
   rows: BenchRow[],
   seconds: number,
@@ -257,19 +278,19 @@ function addTorch(
   const python = fs.existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
   const presets = [...new Set(rows.map((r) => r.preset))].flatMap((name) => ["--preset", name]);
   const sizes = batchSizes ? batchSizes.flatMap((b) => ["--batch", String(b)]) : [];
-  for (const torchThreads of [...new Set([threads, 1])]) {
+  for (const setting of torchSettings(threads)) {
     const args = [
       script,
       "--require-fast-blas",
       "--seconds",
       String(seconds),
       "--threads",
-      String(torchThreads),
+      String(setting.threads),
       ...presets,
       ...sizes,
     ];
-    log(`  PyTorch (${python} ${path.basename(script)}), ${torchThreads} thread(s), ${seconds} s per measurement...`);
-    const run = spawnSync(python, args, { encoding: "utf8", env: STARTING_ENV });
+    log(`  PyTorch (${python} ${path.basename(script)}), ${setting.label}, ${seconds} s per measurement...`);
+    const run = spawnSync(python, args, { encoding: "utf8", env: { ...STARTING_ENV, ...setting.env } });
     if (run.status === REFERENCE_BLAS_EXIT) {
       throw new UserError(
         "PyTorch runs on the reference BLAS here (3-18x slower than it runs for anyone with OpenBLAS), so no ratios are " +
@@ -286,7 +307,7 @@ function addTorch(
         row.torch_peak_rss_mib = Math.max(row.torch_peak_rss_mib ?? 0, torch.peak_rss_mib);
       if (torch.train_img_per_s <= (row.torch_img_per_s ?? 0)) continue;
       row.torch_img_per_s = torch.train_img_per_s;
-      row.torch_threads = torch.threads ?? torchThreads;
+      row.torch_setting = setting.label;
       row.ratio = round2(row.train_img_per_s / torch.train_img_per_s);
       row.torch_version = torch.framework;
       row.torch_blas = torch.blas;
@@ -295,7 +316,7 @@ function addTorch(
   const first = rows.find((r) => r.torch_version);
   if (first)
     log(
-      `  PyTorch: ${first.torch_version} on ${first.torch_blas} BLAS; each row against its faster thread count (torch_threads)`,
+      `  PyTorch: ${first.torch_version} on ${first.torch_blas} BLAS; each row against its fastest setting (torch_setting)`,
     );
 }
 
@@ -352,7 +373,7 @@ export function benchTable(rows: BenchRow[]): string {
     "params",
     "train_img_per_s",
     "torch_img_per_s",
-    "torch_threads",
+    "torch_setting",
     "ratio",
     "wasm_img_per_s",
     "wasm_ratio",
