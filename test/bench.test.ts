@@ -121,6 +121,31 @@ test("a step profile splits the time into forward/backward kernels, optimizer ke
   );
 });
 
+test("a profile counts the kernels inside a custom-gradient op once, not the op's wrapper as well", async () => {
+  const tf = await import("@tensorflow/tfjs");
+  const { profiledKernels } = await import("../lib/bench/profile");
+  const { useCpu } = await import("./helpers");
+  await useCpu();
+  const x = tf.ones([4, 8]);
+  const w = tf.ones([8, 3]);
+  const b = tf.ones([3]);
+  const op = () => tf.fused.matMul({ a: x, b: w, bias: b, activation: "relu" });
+  const raw = await tf.profile(op);
+  tf.dispose(raw.result);
+  assert.ok(
+    raw.kernels.some((k) => k.name.endsWith("__op")),
+    "tf.profile lists the wrapper (else this test checks nothing)",
+  );
+  const kernels = await profiledKernels(op);
+  tf.dispose([x, w, b]);
+  assert.ok(kernels.length > 0);
+  assert.deepEqual(
+    kernels.filter((k) => k.name.endsWith("__op")),
+    [],
+    kernels.map((k) => k.name).join(","),
+  );
+});
+
 test("bench --batch-sizes measures every size, and --chart draws them; bad sizes get a one-line error", () => {
   const chart = path.join(tempDir(), "scaling.png");
   const run = spawnSync(
@@ -158,7 +183,8 @@ test("bench --batch-sizes measures every size, and --chart draws them; bad sizes
 test("the batch-size chart compiles without warnings and draws one line per runner and preset", async () => {
   const { batchScalingSpec } = await import("../lib/plot/benchCharts");
   const { renderSvg } = await import("../lib/plot/render");
-  const speeds = ["ours", "PyTorch"].flatMap((runner, r) =>
+  const runners = ["ours (wasm+onednn, 2 threads, tfjs 4.22.0)", "torch 1.13.0a0 (openblas)"];
+  const speeds = runners.flatMap((runner, r) =>
     ["cnn-deep", "vgg11-bn"].flatMap((preset) =>
       [16, 64, 256].map((batch) => ({ preset, batch, runner, img_per_s: 1000 + batch * (r + 1) })),
     ),
@@ -167,6 +193,7 @@ test("the batch-size chart compiles without warnings and draws one line per runn
   const svg = await renderSvg(batchScalingSpec(speeds), warnings);
   assert.deepEqual(warnings, []);
   assert.equal((svg.match(/aria-roledescription="line mark"/g) ?? []).length, 4, "two runners in each of two panels");
+  for (const runner of runners) assert.ok(svg.includes(`>${runner}<`), `the legend shows "${runner}" whole`);
   assert.throws(
     () => batchScalingSpec([{ preset: "x", batch: 0, runner: "ours", img_per_s: 1 }]),
     /positive batch sizes/,

@@ -53,15 +53,21 @@ export function opTimes(kernels: readonly ProfiledKernel[]): OpTime[] {
   return [...byName.values()].sort((a, b) => b.ms - a.ms);
 }
 
-/** The kernels `run` executed, each with the time the backend measured for it. */
-async function profiledKernels(run: () => tf.TensorContainer): Promise<ProfiledKernel[]> {
+/**
+ * The kernels `run` executed, each with the time the backend measured for it. Ops that tfjs builds with a custom
+ * gradient (`fusedConv2d__op`, `fusedMatMul__op`, ...) are profiled as wrappers around kernels that are profiled
+ * themselves, so the wrappers are left out: counted, they would count their kernels' time twice.
+ */
+export async function profiledKernels(run: () => tf.TensorContainer): Promise<ProfiledKernel[]> {
   const info = await tf.profile(run);
   tf.dispose(info.result);
   return Promise.all(
-    info.kernels.map(async (k) => {
-      const ms = await k.kernelTimeMs;
-      return { name: k.name, kernelTimeMs: typeof ms === "number" ? ms : 0 };
-    }),
+    info.kernels
+      .filter((k) => !k.name.endsWith("__op"))
+      .map(async (k) => {
+        const ms = await k.kernelTimeMs;
+        return { name: k.name, kernelTimeMs: typeof ms === "number" ? ms : 0 };
+      }),
   );
 }
 

@@ -41,7 +41,7 @@ export function batchScalingSpec(speeds: readonly BatchSpeed[], options: { title
           title: "batch size",
         },
         y: { field: "img_per_s", type: "quantitative", title: "images / s" },
-        color: { field: "runner", type: "nominal", title: null, legend: { orient: "bottom" } },
+        color: { field: "runner", type: "nominal", title: null, legend: { orient: "bottom", labelLimit: 400 } },
       },
     },
     resolve: { scale: { y: "independent" } },

@@ -8,8 +8,8 @@
  * where XNNPACK's vectorised ops win, and other backends keep tfjs's op sequence).
  */
 import * as tf from "@tensorflow/tfjs";
-type NamedTensor = { name: string; tensor: tf.Tensor };
 import { WasmBackendLike, alloc, f32Offset, heapF32, sizeOf } from "../heap";
+import { Slot, patchApplyGradients, zeroSlot } from "./fusedOptimizer";
 
 /** Name of the fused Adam kernel (library-specific, registered for 'wasm' only). */
 export const ADAM_KERNEL = "AdamUpdateWasm";
@@ -65,7 +65,6 @@ export function adamKernelConfig(): tf.KernelConfig {
   };
 }
 
-type Slot = { originalName: string; variable: tf.Variable };
 interface AdamInternals {
   learningRate: number;
   beta1: number;
@@ -75,14 +74,9 @@ interface AdamInternals {
   accBeta2: tf.Variable;
   accumulatedFirstMoment: Slot[];
   accumulatedSecondMoment: Slot[];
+  applyGradients(variableGradients: tf.NamedTensorMap): void;
   incrementIterations(): void;
 }
-
-/**
- * Variables with at least this many elements use tfjs's op sequence (vectorised XNNPACK ops beat the kernel's one
- * scalar JS pass) unless {@link fuseAdamForAllSizes} says the kernel is native and multi-threaded.
- */
-const LARGE_VARIABLE = 65536;
 
 let fusedForAllSizes = false;
 
@@ -95,6 +89,33 @@ export function fuseAdamForAllSizes(on: boolean): void {
   fusedForAllSizes = on;
 }
 
+/** Adam's update of one variable: the fused kernel, or tfjs's formula in tfjs's ops for large variables on plain wasm. */
+function updateVariable(adam: AdamInternals, value: tf.Variable, gradient: tf.Tensor, i: number, fused: boolean): void {
+  const m = adam.accumulatedFirstMoment[i].variable;
+  const v = adam.accumulatedSecondMoment[i].variable;
+  if (!fused) {
+    const newM = tf.add(tf.mul(m, adam.beta1), tf.mul(gradient, 1 - adam.beta1));
+    const newV = tf.add(tf.mul(v, adam.beta2), tf.mul(tf.square(gradient), 1 - adam.beta2));
+    const mHat = tf.div(newM, tf.sub(1, adam.accBeta1));
+    const vHat = tf.div(newV, tf.sub(1, adam.accBeta2));
+    m.assign(newM);
+    v.assign(newV);
+    value.assign(tf.add(tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), adam.epsilon)), -adam.learningRate), value));
+    return;
+  }
+  const attrs = { beta1: adam.beta1, beta2: adam.beta2, epsilon: adam.epsilon, learningRate: adam.learningRate };
+  const [nw, nm, nv] = tf
+    .engine()
+    .runKernel(
+      ADAM_KERNEL,
+      { value, gradient, m, v, accBeta1: adam.accBeta1, accBeta2: adam.accBeta2 },
+      attrs as unknown as tf.NamedAttrMap,
+    ) as tf.Tensor[];
+  m.assign(nm);
+  v.assign(nv);
+  value.assign(nw);
+}
+
 let installed = false;
 
 /**
@@ -104,62 +125,20 @@ let installed = false;
 export function installFusedAdam(): void {
   if (installed) return;
   installed = true;
-  const proto = tf.AdamOptimizer.prototype as unknown as { applyGradients(g: unknown): void };
-  const original = proto.applyGradients;
-  proto.applyGradients = function (this: AdamInternals, variableGradients: tf.NamedTensorMap | NamedTensor[]) {
-    if (tf.getBackend() !== "wasm" || tf.getKernel(ADAM_KERNEL, "wasm") == null) {
-      return original.call(this, variableGradients);
-    }
-    const list = Array.isArray(variableGradients);
-    const names = list ? (variableGradients as NamedTensor[]).map((v) => v.name) : Object.keys(variableGradients);
-    const registered = tf.engine().registeredVariables;
-    tf.tidy(() => {
-      names.forEach((name, i) => {
-        const value = registered[name];
-        if (this.accumulatedFirstMoment[i] == null) {
-          this.accumulatedFirstMoment[i] = {
-            originalName: `${name}/m`,
-            variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
-          };
-        }
-        if (this.accumulatedSecondMoment[i] == null) {
-          this.accumulatedSecondMoment[i] = {
-            originalName: `${name}/v`,
-            variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
-          };
-        }
-        const gradient = list
-          ? (variableGradients as NamedTensor[])[i].tensor
-          : (variableGradients as tf.NamedTensorMap)[name];
-        if (gradient == null) return;
-        const m = this.accumulatedFirstMoment[i].variable;
-        const v = this.accumulatedSecondMoment[i].variable;
-        if (value.size >= LARGE_VARIABLE && !fusedForAllSizes) {
-          // Large variables: XNNPACK's elementwise ops beat one scalar JS pass; same formula as tfjs.
-          const newM = tf.add(tf.mul(m, this.beta1), tf.mul(gradient, 1 - this.beta1));
-          const newV = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2));
-          const mHat = tf.div(newM, tf.sub(1, this.accBeta1));
-          const vHat = tf.div(newV, tf.sub(1, this.accBeta2));
-          m.assign(newM);
-          v.assign(newV);
-          value.assign(tf.add(tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), this.epsilon)), -this.learningRate), value));
-          return;
-        }
-        const attrs = { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, learningRate: this.learningRate };
-        const [nw, nm, nv] = tf
-          .engine()
-          .runKernel(
-            ADAM_KERNEL,
-            { value, gradient, m, v, accBeta1: this.accBeta1, accBeta2: this.accBeta2 },
-            attrs as unknown as tf.NamedAttrMap,
-          ) as tf.Tensor[];
-        m.assign(nm);
-        v.assign(nv);
-        value.assign(nw);
-      });
-      this.accBeta1.assign(tf.mul(this.accBeta1, this.beta1));
-      this.accBeta2.assign(tf.mul(this.accBeta2, this.beta2));
-    });
-    this.incrementIterations();
-  };
+  patchApplyGradients<AdamInternals>(
+    tf.AdamOptimizer.prototype,
+    {
+      kernel: ADAM_KERNEL,
+      ensureSlots: (adam, value, i, name) => {
+        adam.accumulatedFirstMoment[i] ??= zeroSlot(value, `${name}/m`);
+        adam.accumulatedSecondMoment[i] ??= zeroSlot(value, `${name}/v`);
+      },
+      update: updateVariable,
+      afterVariables: (adam) => {
+        adam.accBeta1.assign(tf.mul(adam.accBeta1, adam.beta1));
+        adam.accBeta2.assign(tf.mul(adam.accBeta2, adam.beta2));
+      },
+    },
+    () => fusedForAllSizes,
+  );
 }

@@ -9,8 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { WasmBackendLike, alloc, f32Offset, heapF32, sizeOf } from "../heap";
-
-type NamedTensor = { name: string; tensor: tf.Tensor };
+import { Slot, patchApplyGradients, zeroSlot } from "./fusedOptimizer";
 
 /** Name of the fused RMSprop kernel (library-specific, registered for 'wasm' only). */
 export const RMSPROP_KERNEL = "RmspropUpdateWasm";
@@ -84,16 +83,13 @@ export function rmspropKernelConfig(): tf.KernelConfig {
   };
 }
 
-type Slot = { originalName: string; variable: tf.Variable };
 interface RmspropInternals extends RmspropAttrs {
   centered: boolean;
   accumulatedMeanSquares: Slot[];
   accumulatedMoments: Slot[];
+  applyGradients(variableGradients: tf.NamedTensorMap): void;
   incrementIterations(): void;
 }
-
-/** Variables with at least this many elements keep tfjs's vectorised ops on plain wasm (Adam's rule). */
-const LARGE_VARIABLE = 65536;
 
 let fusedForAllSizes = false;
 
@@ -105,9 +101,37 @@ export function fuseRmspropForAllSizes(on: boolean): void {
   fusedForAllSizes = on;
 }
 
-/** A zero-filled slot variable named and created as tfjs's RMSPropOptimizer creates it (getWeights relies on it). */
-function slot(value: tf.Variable, originalName: string): Slot {
-  return { originalName, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+/** RMSprop's update of one variable: the fused kernel, or tfjs's formula and op order for large variables on plain wasm. */
+function updateVariable(
+  rms: RmspropInternals,
+  value: tf.Variable,
+  gradient: tf.Tensor,
+  i: number,
+  fused: boolean,
+): void {
+  const ms = rms.accumulatedMeanSquares[i].variable;
+  const mom = rms.accumulatedMoments[i].variable;
+  if (!fused) {
+    const newMs = tf.add(tf.mul(ms, rms.decay), tf.mul(tf.square(gradient), 1 - rms.decay));
+    const step = tf.div(tf.mul(gradient, rms.learningRate), tf.sqrt(tf.add(newMs, rms.epsilon)));
+    const newMom = tf.add(tf.mul(mom, rms.momentum), step);
+    ms.assign(newMs);
+    mom.assign(newMom);
+    value.assign(tf.sub(value, newMom));
+    return;
+  }
+  const attrs: RmspropAttrs = {
+    decay: rms.decay,
+    momentum: rms.momentum,
+    epsilon: rms.epsilon,
+    learningRate: rms.learningRate,
+  };
+  const [nw, nms, nmom] = tf
+    .engine()
+    .runKernel(RMSPROP_KERNEL, { value, gradient, ms, mom }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  ms.assign(nms);
+  mom.assign(nmom);
+  value.assign(nw);
 }
 
 let installed = false;
@@ -119,50 +143,18 @@ let installed = false;
 export function installFusedRmsprop(): void {
   if (installed) return;
   installed = true;
-  const proto = tf.RMSPropOptimizer.prototype as unknown as { applyGradients(g: unknown): void };
-  const original = proto.applyGradients;
-  proto.applyGradients = function (this: RmspropInternals, variableGradients: tf.NamedTensorMap | NamedTensor[]) {
-    if (this.centered || tf.getBackend() !== "wasm" || tf.getKernel(RMSPROP_KERNEL, "wasm") == null) {
-      return original.call(this, variableGradients);
-    }
-    const list = Array.isArray(variableGradients);
-    const names = list ? (variableGradients as NamedTensor[]).map((v) => v.name) : Object.keys(variableGradients);
-    const registered = tf.engine().registeredVariables;
-    tf.tidy(() => {
-      names.forEach((name, i) => {
-        const value = registered[name];
-        this.accumulatedMeanSquares[i] ??= slot(value, `${name}/rms`);
-        this.accumulatedMoments[i] ??= slot(value, `${name}/momentum`);
-        const gradient = list
-          ? (variableGradients as NamedTensor[])[i].tensor
-          : (variableGradients as tf.NamedTensorMap)[name];
-        if (gradient == null) return;
-        const ms = this.accumulatedMeanSquares[i].variable;
-        const mom = this.accumulatedMoments[i].variable;
-        if (value.size >= LARGE_VARIABLE && !fusedForAllSizes) {
-          // Large variables: XNNPACK's elementwise ops beat one scalar JS pass; tfjs's formula and op order.
-          const newMs = tf.add(tf.mul(ms, this.decay), tf.mul(tf.square(gradient), 1 - this.decay));
-          const step = tf.div(tf.mul(gradient, this.learningRate), tf.sqrt(tf.add(newMs, this.epsilon)));
-          const newMom = tf.add(tf.mul(mom, this.momentum), step);
-          ms.assign(newMs);
-          mom.assign(newMom);
-          value.assign(tf.sub(value, newMom));
-          return;
-        }
-        const attrs: RmspropAttrs = {
-          decay: this.decay,
-          momentum: this.momentum,
-          epsilon: this.epsilon,
-          learningRate: this.learningRate,
-        };
-        const [nw, nms, nmom] = tf
-          .engine()
-          .runKernel(RMSPROP_KERNEL, { value, gradient, ms, mom }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
-        ms.assign(nms);
-        mom.assign(nmom);
-        value.assign(nw);
-      });
-    });
-    this.incrementIterations();
-  };
+  patchApplyGradients<RmspropInternals>(
+    tf.RMSPropOptimizer.prototype,
+    {
+      kernel: RMSPROP_KERNEL,
+      keepOriginal: (rms) => rms.centered,
+      // named and created as tfjs's RMSPropOptimizer creates them (getWeights relies on it)
+      ensureSlots: (rms, value, i, name) => {
+        rms.accumulatedMeanSquares[i] ??= zeroSlot(value, `${name}/rms`);
+        rms.accumulatedMoments[i] ??= zeroSlot(value, `${name}/momentum`);
+      },
+      update: updateVariable,
+    },
+    () => fusedForAllSizes,
+  );
 }
