@@ -7,6 +7,13 @@ import { tempDir } from "./helpers";
 
 const CLI = path.join(__dirname, "..", "lib", "cli", "main.js");
 
+/** The JSON lines a command printed, parsed. */
+const jsonLines = (text: string) =>
+  text
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
+
 /**
  * A stand-in for scripts/torch_presets.py with its documented contract: JSON lines with the BLAS that served
  * PyTorch, and, on the reference BLAS, a warning plus exit status 3 when --require-fast-blas is given. It is 100
@@ -157,10 +164,7 @@ test("bench --batch-sizes measures every size, and --chart draws them; bad sizes
     },
   );
   assert.equal(run.status, 0, run.stderr);
-  const rows = run.stdout
-    .trim()
-    .split("\n")
-    .map((line) => JSON.parse(line));
+  const rows = jsonLines(run.stdout);
   assert.deepEqual(
     rows.map((r) => [r.preset, r.batch]),
     [
@@ -216,10 +220,7 @@ test(
       { encoding: "utf8" },
     );
     assert.equal(run.status, 0, run.stderr);
-    const counts = run.stdout
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line));
+    const counts = jsonLines(run.stdout);
     assert.deepEqual(
       counts,
       names.map((preset) => ({ preset, params: presetInfo(preset).trainableParams })),
@@ -237,10 +238,7 @@ test(
       { encoding: "utf8" },
     );
     assert.equal(run.status, 0, run.stderr);
-    const rows = run.stdout
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line));
+    const rows = jsonLines(run.stdout);
     assert.deepEqual(
       rows.map((r) => [r.preset, r.batch, r.params]),
       [
