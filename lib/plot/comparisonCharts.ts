@@ -8,6 +8,7 @@ import { SharedConfusion } from "../compare/agreement";
 import { accuracyFrontier, recordLabel, timedTraining } from "../compare/records";
 import type { ResultRecord } from "../metrics/results";
 import { CLASS_NAMES, className } from "./classNames";
+import { confusionCells, confusionCountLayer } from "./evaluationCharts";
 import { VegaLiteSpec } from "./render";
 import { COLORS, finishSpec, percent, title } from "./specCommon";
 
@@ -180,16 +181,7 @@ export function confusionMatricesSpec(
   requireSome(models, "confusionMatricesSpec");
   const names = options.classNames ?? CLASS_NAMES;
   const cells = models.flatMap(({ name, matrix }) =>
-    matrix.flatMap((row, t) => {
-      const rowTotal = row.reduce((a, b) => a + b, 0);
-      return row.map((count, p) => ({
-        model: name,
-        trueName: className(t, names),
-        predName: className(p, names),
-        count,
-        share: rowTotal > 0 ? count / rowTotal : 0,
-      }));
-    }),
+    confusionCells(matrix, names).map((cell) => ({ model: name, ...cell })),
   );
   const order = models[0].matrix.map((_, i) => className(i, names));
   return finishSpec({
@@ -235,19 +227,7 @@ export function confusionMatricesSpec(
             ],
           },
         },
-        {
-          mark: { type: "text", fontSize: 9 },
-          encoding: {
-            text: { field: "count", type: "quantitative" },
-            color: {
-              condition: [
-                { test: "datum.share > 0.5", value: "white" },
-                { test: "datum.count === 0", value: "#8c959f" },
-              ],
-              value: COLORS.text,
-            },
-          },
-        },
+        confusionCountLayer(9),
       ],
     },
     resolve: { scale: { color: "shared" } },

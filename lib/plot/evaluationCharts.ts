@@ -17,6 +17,48 @@ export interface EvaluationChartOptions {
   classNames?: readonly string[];
 }
 
+/** One cell of a confusion matrix as the heatmaps draw it: class indices and names, count, share of the true class. */
+export interface ConfusionCell {
+  t: number;
+  p: number;
+  trueName: string;
+  predName: string;
+  count: number;
+  share: number;
+}
+
+/** The cells of `matrix[true][predicted]`, row by row, each with its share of its row (0 for an empty row). */
+export function confusionCells(matrix: readonly (readonly number[])[], names: readonly string[]): ConfusionCell[] {
+  return matrix.flatMap((row, t) => {
+    const rowTotal = row.reduce((a, b) => a + b, 0);
+    return row.map((count, p) => ({
+      t,
+      p,
+      trueName: className(t, names),
+      predName: className(p, names),
+      count,
+      share: rowTotal > 0 ? count / rowTotal : 0,
+    }));
+  });
+}
+
+/** The layer that writes each cell's count on a confusion heatmap: white on dark cells, grey for zeros. */
+export function confusionCountLayer(fontSize: number) {
+  return {
+    mark: { type: "text", fontSize },
+    encoding: {
+      text: { field: "count", type: "quantitative" },
+      color: {
+        condition: [
+          { test: "datum.share > 0.5", value: "white" },
+          { test: "datum.count === 0", value: "#8c959f" },
+        ],
+        value: COLORS.text,
+      },
+    },
+  };
+}
+
 /**
  * Confusion-matrix heatmap: true class down, predicted class across, count in every cell, colour = share of
  * the true class's images (so rows of different sizes compare fairly).
@@ -29,32 +71,8 @@ export function confusionMatrixSpec(
   options: EvaluationChartOptions = {},
 ): VegaLiteSpec {
   const names = options.classNames ?? CLASS_NAMES;
-  const cells: {
-    t: number;
-    p: number;
-    trueName: string;
-    predName: string;
-    count: number;
-    share: number;
-    shareText: string;
-  }[] = [];
-  let total = 0;
-  matrix.forEach((row, t) => {
-    const rowTotal = row.reduce((a, b) => a + b, 0);
-    total += rowTotal;
-    row.forEach((count, p) => {
-      const share = rowTotal > 0 ? count / rowTotal : 0;
-      cells.push({
-        t,
-        p,
-        trueName: className(t, names),
-        predName: className(p, names),
-        count,
-        share,
-        shareText: percent(share),
-      });
-    });
-  });
+  const cells = confusionCells(matrix, names).map((cell) => ({ ...cell, shareText: percent(cell.share) }));
+  const total = cells.reduce((sum, cell) => sum + cell.count, 0);
   const order = matrix.map((_, i) => className(i, names));
   const side = Math.max(240, matrix.length * 44);
   return finishSpec({
@@ -92,19 +110,7 @@ export function confusionMatrixSpec(
           ],
         },
       },
-      {
-        mark: { type: "text", fontSize: 11 },
-        encoding: {
-          text: { field: "count", type: "quantitative" },
-          color: {
-            condition: [
-              { test: "datum.share > 0.5", value: "white" },
-              { test: "datum.count === 0", value: "#8c959f" },
-            ],
-            value: COLORS.text,
-          },
-        },
-      },
+      confusionCountLayer(11),
     ],
   });
 }
