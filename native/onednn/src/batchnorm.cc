@@ -101,6 +101,13 @@ struct RowChunks {
   }
 };
 
+// y = (x - m[c]) * a[c] + b[c] over every row, threaded over chunks of rows.
+void normalize(const float* x, float* y, int64_t rows, int64_t C, const float* m, const float* a,
+               const float* b) {
+  parallel_chunks(rows, std::max<int64_t>(1, (1 << 15) / C),
+                  [&](int64_t s, int64_t e) { normalize_rows(x + s * C, y + s * C, e - s, C, m, a, b); });
+}
+
 }  // namespace
 
 // Parameters: params::batchnorm (scale and offset offsets are -1 when absent: 1 and 0).
@@ -121,12 +128,7 @@ void batchnorm() {
     b[c] = offset ? offset[c] : 0.f;
     m[c] = mean[c];
   }
-  const float* pa = a.data();
-  const float* pb = b.data();
-  const float* pm = m.data();
-  parallel_chunks(rows, std::max<int64_t>(1, (1 << 15) / C), [&](int64_t s, int64_t e) {
-    normalize_rows(x + s * C, out + s * C, e - s, C, pm, pa, pb);
-  });
+  normalize(x, out, rows, C, m.data(), a.data(), b.data());
 }
 
 // Parameters: params::batchnorm_train. Each row chunk's mean and sum of squared deviations
@@ -166,11 +168,7 @@ void batchnorm_train() {
     var_out[c] = static_cast<float>(m2 / n);
     a[c] = gamma[c] / std::sqrt(var_out[c] + eps);
   }
-  const float* pa = a.data();
-  const float* pm = m.data();
-  parallel_chunks(rows, std::max<int64_t>(1, (1 << 15) / C), [&](int64_t s, int64_t e) {
-    normalize_rows(x + s * C, y + s * C, e - s, C, pm, pa, beta);
-  });
+  normalize(x, y, rows, C, m.data(), a.data(), beta);
 }
 
 // Parameters: params::batchnorm_train_grad. With x^ = (x - mean) * invstd and N = rows:
