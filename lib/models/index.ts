@@ -7,3 +7,4 @@ export * from "./ladder";
 export * from "./inspect";
 export * from "./vggOriginal";
 export * from "./batchNormalization";
+export * from "./presetCheck";
