@@ -90,7 +90,7 @@ const charts: [string, plot.VegaLiteSpec, string[]][] = [
   [
     "compare",
     plot.compareRunsSpec(runs),
-    ["Training runs compared", "Dense net", "Conv net", "accuracy (%; the axis does not start at 0)", "epoch"],
+    ["Training runs compared", "Dense net", "Conv net", "accuracy (%; the axis starts at 70, not 0)", "epoch"],
   ],
   [
     "dead-units",
@@ -294,6 +294,22 @@ test("compareRunsSpec lists only the data splits the runs have", () => {
   assert.ok(!text.includes("validation data"), "a chart without validation runs must not explain a validation line");
   assert.ok(text.includes('"domain":["train"]'), text.slice(0, 400));
   assert.ok(JSON.stringify(plot.compareRunsSpec(runs)).includes('"domain":["train","validation"]'));
+});
+
+test("compareRunsSpec's accuracy axis title says where the axis starts, and says nothing when it starts at 0", () => {
+  const accuracyAxisOf = (spec: plot.VegaLiteSpec) => {
+    const panel = (spec as { hconcat: { encoding: { y: { scale: unknown; axis: { title: string } } } }[] }).hconcat[0];
+    return { domain: (panel.encoding.y.scale as { domain: number[] }).domain, title: panel.encoding.y.axis.title };
+  };
+  assert.deepStrictEqual(accuracyAxisOf(plot.compareRunsSpec(runs)), {
+    domain: [70, 90],
+    title: "accuracy (%; the axis starts at 70, not 0)",
+  });
+  const chance = { name: "stuck at chance", history: { loss: [2.3, 2.3], acc: [0.1, 0.1] } };
+  assert.deepStrictEqual(accuracyAxisOf(plot.compareRunsSpec([...runs, chance])), {
+    domain: [0, 90],
+    title: "accuracy (%)",
+  });
 });
 
 test("the source comparison table puts both figures in one row, numbers to 4 places, a dash where one is missing", () => {

@@ -70,8 +70,20 @@ export function runRows(runs: readonly NamedRun[]): RunRow[] {
 }
 
 /**
+ * The accuracy axis of {@link compareRunsSpec}: zoomed to the values (percent) in steps of 5 with at least one point
+ * of margin, from 0 when a value is below 20%, so that the title can say truthfully whether it starts at 0.
+ */
+function accuracyAxis(percents: readonly number[]): [number, number] {
+  const lowest = Math.min(...percents);
+  const low = lowest < 20 ? 0 : 5 * Math.floor((lowest - 1) / 5);
+  const high = Math.min(100, 5 * Math.ceil((Math.max(...percents) + 1) / 5));
+  return [low, high];
+}
+
+/**
  * Accuracy (left) and loss (right) per epoch of several runs on one chart: colour = run, dashed = train,
- * solid = validation.
+ * solid = validation. The accuracy axis is zoomed to the runs ({@link accuracyAxis}) and its title says where it starts
+ * when that is not 0.
  *
  * @example await showChart(compareRunsSpec([{ name: "MLP", history: h1.history }, { name: "CNN", history: h2.history }]))
  * @throws Error when no run has any values.
@@ -88,7 +100,7 @@ export function compareRunsSpec(runs: readonly NamedRun[], options: CompareRunsO
   const maxEpoch = Math.max(...rows.map((r) => r.epoch));
   const step = Math.ceil(maxEpoch / 12);
   const epochTicks = Array.from({ length: Math.max(2, maxEpoch) }, (_, i) => i + 1).filter((e) => (e - 1) % step === 0);
-  const panel = (metric: "loss" | "accuracy", yTitle: string) => ({
+  const panel = (metric: "loss" | "accuracy", yTitle: string, yScale: object = { zero: false }) => ({
     title: { text: metric === "loss" ? "Loss" : "Accuracy", fontSize: 13 },
     width: 340,
     height: 240,
@@ -100,7 +112,7 @@ export function compareRunsSpec(runs: readonly NamedRun[], options: CompareRunsO
         scale: { domain: [1, Math.max(2, maxEpoch)] },
         axis: { title: "epoch", format: "d", values: epochTicks },
       },
-      y: { field: "value", type: "quantitative", scale: { zero: false }, axis: { title: yTitle } },
+      y: { field: "value", type: "quantitative", scale: yScale, axis: { title: yTitle } },
       color: {
         field: "run",
         type: "nominal",
@@ -134,8 +146,12 @@ export function compareRunsSpec(runs: readonly NamedRun[], options: CompareRunsO
     ],
   });
   const panels = [];
-  if (rows.some((r) => r.metric === "accuracy"))
-    panels.push(panel("accuracy", "accuracy (%; the axis does not start at 0)"));
+  const accuracies = rows.filter((r) => r.metric === "accuracy").map((r) => r.value);
+  if (accuracies.length > 0) {
+    const [low, high] = accuracyAxis(accuracies);
+    const accuracyTitle = low > 0 ? `accuracy (%; the axis starts at ${low}, not 0)` : "accuracy (%)";
+    panels.push(panel("accuracy", accuracyTitle, { domain: [low, high] }));
+  }
   panels.push(panel("loss", options.lossTitle ?? "loss (cross-entropy)"));
   return finishSpec({
     title: title(
