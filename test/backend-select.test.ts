@@ -46,18 +46,19 @@ test("the automatic choice is the first backend that loads, and names each faste
     faster,
   );
   for (const s of info.skipped) assert.match(s.reason, /\S{10,}/, `${s.name} skipped without a reason`);
-  const description = describeBackend(info).split("\n");
+  const description = describeBackend(info, { reasons: "full" }).split("\n");
   assert.match(description[0], new RegExp(`^${info.name.replace("+", "\\+")} \\(${info.threads} threads?, tfjs \\d`));
   assert.deepEqual(
     description.slice(1),
     info.skipped.map((s) => `  ${s.name} skipped: ${s.reason}`),
   );
+  assert.ok(describeBackend(info).split("\n").length <= 2, "a lesson's backend line has at most one line under it");
   const cores = os.cpus().length;
   const expectedThreads = { tensorflow: cores, "wasm+onednn": cores, wasm: Math.min(cores, 8), cpu: 1 }[info.name];
   assert.equal(info.threads, expectedThreads, "without FMNIST_THREADS every core is used");
 });
 
-test("describeBackend tells a learner on plain wasm why oneDNN was skipped and what to do", () => {
+test("describeBackend names skipped backends in one short line; the full reasons are there on request", () => {
   const info: BackendInfo = {
     name: "wasm",
     tfjsVersion: "4.22.0",
@@ -74,12 +75,18 @@ test("describeBackend tells a learner on plain wasm why oneDNN was skipped and w
   };
   assert.equal(
     describeBackend(info),
+    "wasm (1 thread, tfjs 4.22.0)\n  skipped (see the README's Backends section): tensorflow, wasm+onednn",
+  );
+  assert.equal(describeBackend(info, { reasons: "short" }), describeBackend(info));
+  assert.equal(
+    describeBackend(info, { reasons: "full" }),
     "wasm (1 thread, tfjs 4.22.0)\n" +
       "  tensorflow skipped: @tensorflow/tfjs-node is not installed\n" +
       "  wasm+onednn skipped: the oneDNN addon is not built (libdnnl.so not found) — apt-get install libdnnl-dev g++, then npm run setup",
   );
   assert.equal(describeBackend(info, { reasons: false }), "wasm (1 thread, tfjs 4.22.0)");
   assert.equal(describeBackend({ ...info, threads: 2, skipped: [] }), "wasm (2 threads, tfjs 4.22.0)");
+  assert.equal(describeBackend({ ...info, skipped: [] }, { reasons: "full" }), "wasm (1 thread, tfjs 4.22.0)");
 });
 
 test("an unknown backend name is refused with the names to choose from, by option or FMNIST_BACKEND", async () => {

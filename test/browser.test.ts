@@ -97,3 +97,21 @@ test("the screenshot is a picture of the whole page", { skip: missing ?? false }
   for (let i = 0; i < png.data.length; i += 4) if (png.data[i] < 100) dark++;
   assert.ok(dark > 1000, "the screenshot has text and pictures on it");
 });
+
+test(
+  "the page is cross-origin isolated, so ?threads=2 gives WebAssembly two threads with the same answers",
+  { skip: missing ?? false },
+  async () => {
+    if (!seen.backend.startsWith("wasm")) return;
+    assert.match(seen.backend, /threaded build/, "COOP/COEP let the browser load tfjs's threaded build");
+    const two = await checkPage(server.url, { query: "?threads=2", drawings: [] });
+    assert.match(two.backend, /threaded build, 2 threads/);
+    two.tests.forEach((image, i) =>
+      image.probabilities.forEach((p, c) =>
+        assert.ok(Math.abs(p - seen.tests[i].probabilities[c]) <= 1e-5, `test image ${i}, class ${c}`),
+      ),
+    );
+    const refused = await checkPage(server.url, { query: "?threads=0", drawings: [] });
+    assert.match(refused.backend, /threads=0 ignored \(a whole number from 1 to 8\)/);
+  },
+);

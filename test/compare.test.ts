@@ -251,6 +251,24 @@ for (const [name, spec, expected] of charts) {
   });
 }
 
+test("the accuracy-against-time chart names the runs on its line in rows of their own, not beside close points", async () => {
+  // Runs seconds and tenths of a point apart, as the course's MLPs and batch-norm tests are: labels at the points
+  // would print over each other.
+  const close = [3.6, 12.3, 14.1, 14.7, 23.5, 31.2].map((seconds, i) =>
+    record("02-keras-apis", `run ${i} with a long descriptive name`, 0.838 + i * 0.004, seconds),
+  );
+  const spec = plot.accuracyVsTimeSpec(close) as { hconcat: { layer: { mark: { type: string } }[] }[] };
+  const [scatter, names] = spec.hconcat;
+  assert.deepEqual(
+    scatter.layer.map((l) => l.mark.type),
+    ["line", "point"],
+    "the scatter carries no text beside its points",
+  );
+  assert.deepEqual(names, { ...names, height: { step: 20 } }, "one 20-pixel row per run on the line");
+  const svg = await plot.renderSvg(spec);
+  for (const r of close) assert.equal(svg.split(`>02 ${r.model}<`).length - 1, 1, `${r.model} is named once`);
+});
+
 test("comparison charts refuse empty input with a message naming the chart", () => {
   assert.throws(() => plot.recordsOverviewSpec([]), /recordsOverviewSpec/);
   assert.throws(() => plot.accuracyVsTimeSpec([overview[0]]), /accuracyVsTimeSpec/);

@@ -94,15 +94,18 @@ export async function availableBackends(): Promise<BackendName[]> {
 }
 
 /**
- * The backend in one line, such as "wasm+onednn (2 threads, tfjs 4.22.0)", followed by one indented line per
- * faster backend that was skipped, saying why and what to do, e.g.
- * "  tensorflow skipped: @tensorflow/tfjs-node is not installed — …".
- * @param options.reasons - false for the first line alone (a chart title, a table cell)
+ * The backend in one line, such as "wasm+onednn (2 threads, tfjs 4.22.0)". When faster backends were skipped, one
+ * short second line names them, e.g. "  skipped (see the README's Backends section): tensorflow"; the README says
+ * why each is skipped and what to install, and so does `options.reasons: "full"`.
+ * @param options.reasons - "short" (default) for that one line, "full" for one line per skipped backend with its
+ *   reason and what to do (the command line's first message), false for the first line alone (a chart title)
  */
-export function describeBackend(info: BackendInfo, options: { reasons?: boolean } = {}): string {
+export function describeBackend(info: BackendInfo, options: { reasons?: false | "short" | "full" } = {}): string {
   const head = `${info.name} (${info.threads} thread${info.threads === 1 ? "" : "s"}, tfjs ${info.tfjsVersion})`;
-  if (options.reasons === false) return head;
-  return [head, ...info.skipped.map((s) => `  ${s.name} skipped: ${s.reason}`)].join("\n");
+  const reasons = options.reasons ?? "short";
+  if (reasons === false || info.skipped.length === 0) return head;
+  if (reasons === "full") return [head, ...info.skipped.map((s) => `  ${s.name} skipped: ${s.reason}`)].join("\n");
+  return `${head}\n  skipped (see the README's Backends section): ${info.skipped.map((s) => s.name).join(", ")}`;
 }
 
 /** The name tfjs knows the backend by. */

@@ -92,7 +92,9 @@ export async function benchCommand(argv: string[]): Promise<void> {
   const loadStarted = performance.now();
   const data = await loadFashionMnist();
   const dataLoadSeconds = Math.round(performance.now() - loadStarted) / 1000;
-  log(`bench on ${os.cpus()[0]?.model ?? "unknown CPU"}, node ${process.version}, backend ${describeBackend(backend)}`);
+  log(
+    `bench on ${os.cpus()[0]?.model ?? "unknown CPU"}, node ${process.version}, backend ${describeBackend(backend, { reasons: "full" })}`,
+  );
   log(`  data: found, verified and parsed both sets in ${dataLoadSeconds} s`);
   if (values["profile-steps"]) {
     const profiles = [];

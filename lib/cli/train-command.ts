@@ -37,7 +37,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer, got "${stringFlag(values, "seed")}".`);
   const backend = await selectBackend();
   const data = await loadFashionMnist();
-  if (!values.json) console.error(`Training ${preset} on ${describeBackend(backend)}`);
+  if (!values.json) console.error(`Training ${preset} on ${describeBackend(backend, { reasons: "full" })}`);
   const print = (record: object) =>
     console.log(
       values.json

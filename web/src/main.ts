@@ -67,7 +67,8 @@ function testGrid(data: PageData, classify: (inputs: Float32Array[]) => Float32A
 }
 
 async function main(): Promise<void> {
-  const backend = await startBackend(new URLSearchParams(location.search).get("backend"));
+  const query = new URLSearchParams(location.search);
+  const backend = await startBackend(query.get("backend"), query.get("threads"));
   element("backend").textContent = backend;
   const [model, data] = await Promise.all([
     tf.loadLayersModel("/model/model.json"),
