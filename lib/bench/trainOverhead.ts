@@ -100,7 +100,11 @@ export async function measureTrainOverhead(
     const measured = await measureTrainingSpeed(name, data, { ...options, batchSize });
     if (measured.interrupted) throw new Interrupted(`stopped by you while measuring ${name}.`);
     lean.push(measured.train_img_per_s);
-    const batches = Math.max(4, Math.round((measured.train_img_per_s * options.seconds) / batchSize));
+    // an epoch of about `seconds` at the lean speed, within the images there are (a tenth more held out to validate)
+    const batches = Math.min(
+      Math.floor((0.9 * data.count) / batchSize),
+      Math.max(4, Math.round((measured.train_img_per_s * options.seconds) / batchSize)),
+    );
     const before = tf.memory().numTensors;
     plain.push(await trainEpochSpeed(name, data, batches * batchSize, { batchSize }));
     // a tenth more images, held out for validation, leave the same number to train on
