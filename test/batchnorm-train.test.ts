@@ -1,9 +1,10 @@
 /**
  * Batch norm's one-call training step (lib/backend/batchnorm-train.ts, the native FmBatchNormTrain and
- * FmBatchNormTrainGrad kernels, lib/models/batchNormalization.ts): the native forward and backward against the
- * cpu backend's tf.moments + tf.batchNorm on odd shapes, a vgg11-bn training step against cpu, the moving statistics
- * against tfjs-layers' own layer, tensor lifetimes, serialization, and the fallback on plain wasm. The native tests
- * skip when the addon is not built.
+ * FmBatchNormTrainGrad kernels, and tfjs-layers' BatchNormalization patched to use them): the native forward and
+ * backward against the cpu backend's tf.moments + tf.batchNorm on odd shapes, a vgg11-bn training step against cpu, a
+ * VGG-11 written by hand with tf.layers against the preset, the moving statistics against tfjs-layers' own path,
+ * tensor lifetimes, serialization, and the fallback on cpu and plain wasm. The native tests skip when the addon is
+ * not built.
  */
 import { strict as assert } from "assert";
 import { test } from "node:test";
@@ -16,7 +17,7 @@ import {
   batchNormTrain,
   batchNormTrainIsNative,
 } from "../lib/backend/batchnorm-train";
-import { batchNormalization, createPreset, FusedBatchNormalization } from "../lib/models";
+import { checkAgainstPreset, createPreset, VGG11_PATTERN } from "../lib/models";
 import { UserError } from "../lib/util/errors";
 import { assertClose, assertStepsLeakNothing, nativeTest, randomData, randomTensor, valuesOn } from "./onednn-helpers";
 
@@ -163,28 +164,111 @@ nativeTest("a vgg11-bn training step on wasm+onednn matches cpu: losses, weights
   assert.equal(moving, 16);
 });
 
-/** The moving statistics of a layer after three training calls on x (channels-last, momentum 0.8). */
-function movingStatistics(layer: tf.layers.Layer, x: tf.Tensor): Float32Array[] {
-  for (let i = 0; i < 3; i++) tf.dispose(layer.apply(tf.mul(x, i + 1), { training: true }) as tf.Tensor);
-  return layer.getWeights().map((w) => Float32Array.from(w.dataSync() as Float32Array));
+/**
+ * The weights (gamma, beta, moving mean, moving variance) of a tf.layers.batchNormalization layer after three
+ * training calls on the same input, on one backend, and how many times the native training kernel ran.
+ */
+async function movingStatistics(backend: "cpu" | "wasm"): Promise<{ weights: Float32Array[]; nativeCalls: number }> {
+  await tf.setBackend(backend);
+  const layer = tf.layers.batchNormalization({ momentum: 0.8, epsilon: 1e-3 });
+  onednnCallCounts(true);
+  tf.tidy(() => {
+    const x = randomTensor([6, 5, 4, 3], 9);
+    for (let i = 0; i < 3; i++) layer.apply(tf.mul(x, i + 1), { training: true });
+  });
+  const nativeCalls = onednnCallCounts(true)[BATCH_NORM_TRAIN_KERNEL]?.native ?? 0;
+  const weights = layer.getWeights().map((w) => Float32Array.from(w.dataSync() as Float32Array));
+  layer.dispose();
+  return { weights, nativeCalls };
 }
 
-nativeTest("the moving mean and variance update as tfjs-layers' BatchNormalization updates them", async () => {
-  await tf.setBackend("wasm");
-  const x = randomTensor([6, 5, 4, 3], 9);
-  const args = { momentum: 0.8, epsilon: 1e-3 };
+nativeTest(
+  "tf.layers.batchNormalization trains natively and moves its statistics as tfjs-layers does on cpu",
+  async () => {
+    const native = await movingStatistics("wasm");
+    const tfjs = await movingStatistics("cpu");
+    assert.equal(native.nativeCalls, 3, "every training call ran the native kernel");
+    assert.equal(tfjs.nativeCalls, 0, "cpu has no native kernel: tfjs-layers' own path ran");
+    assert.equal(native.weights.length, 4, "gamma, beta, moving mean, moving variance");
+    native.weights.forEach((w, i) => assertClose(w, tfjs.weights[i], `weight ${i}`, 1e-5, 1e-6));
+    assert.ok(
+      native.weights[3].some((v) => Math.abs(v - 1) > 0.1),
+      "the moving variance moved",
+    );
+  },
+);
+
+/** VGG-11 with batch norm as a lesson writes it, layer by layer with tf.layers, compiled as the preset is. */
+function handBuiltVgg11Bn(widthDivisor: number): tf.Sequential {
+  const model = tf.sequential();
+  model.add(tf.layers.zeroPadding2d({ padding: 2, inputShape: [28, 28, 1] }));
+  for (const step of VGG11_PATTERN) {
+    if (step === "M") {
+      model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+      continue;
+    }
+    model.add(tf.layers.conv2d({ filters: step / widthDivisor, kernelSize: 3, padding: "same" }));
+    model.add(tf.layers.batchNormalization({ momentum: 0.9 }));
+    model.add(tf.layers.reLU());
+  }
+  model.add(tf.layers.flatten());
+  model.add(tf.layers.dense({ units: 256, activation: "relu" }));
+  model.add(tf.layers.dense({ units: 256, activation: "relu" }));
+  model.add(tf.layers.dense({ units: 10, activation: "softmax" }));
+  model.compile({ optimizer: tf.train.adam(0.001), loss: "categoricalCrossentropy", metrics: ["accuracy"] });
+  return model;
+}
+
+/** Two training steps of a model on one batch: the losses, every weight after them, and the native kernel calls. */
+async function twoSteps(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor) {
   onednnCallCounts(true);
-  const ours = movingStatistics(batchNormalization(args), x);
-  assert.equal(onednnCallCounts(true)[BATCH_NORM_TRAIN_KERNEL]?.native, 3);
-  const theirs = movingStatistics(tf.layers.batchNormalization(args), x);
-  assert.equal(ours.length, 4, "gamma, beta, moving mean, moving variance");
-  ours.forEach((w, i) => assertClose(w, theirs[i], `weight ${i}`, 1e-5, 1e-6));
-  assert.ok(
-    ours[3].some((v) => Math.abs(v - 1) > 0.1),
-    "the moving variance moved",
-  );
-  x.dispose();
-});
+  const losses: number[] = [];
+  for (let i = 0; i < 2; i++) losses.push(((await model.trainOnBatch(x, y)) as number[])[0]);
+  const counts = onednnCallCounts(true);
+  const weights = model.getWeights().map((w) => Float32Array.from(w.dataSync() as Float32Array));
+  return {
+    losses,
+    weights,
+    forward: counts[BATCH_NORM_TRAIN_KERNEL]?.native ?? 0,
+    backward: counts[BATCH_NORM_TRAIN_GRAD_KERNEL]?.native ?? 0,
+  };
+}
+
+nativeTest(
+  "a VGG-11 written by hand with tf.layers trains through the native kernels as the preset does; on cpu, through tfjs",
+  async () => {
+    await tf.setBackend("wasm");
+    const preset = createPreset("vgg11-bn", { seed: 4, dropout: false, widthDivisor: 8 });
+    const hand = handBuiltVgg11Bn(8);
+    assert.ok(checkAgainstPreset(hand, "vgg11-bn", { dropout: false, widthDivisor: 8 }).matches, "the same network");
+    hand.setWeights(preset.getWeights());
+    const start = hand.getWeights().map((w) => w.clone());
+    const { x, y } = batch(8, 7);
+    const ours = await twoSteps(hand, x, y);
+    const theirs = await twoSteps(preset, x, y);
+    assert.deepEqual([ours.forward, ours.backward], [2 * 8, 2 * 8], "8 BatchNorm layers, 2 steps, each way native");
+    assert.deepEqual([theirs.forward, theirs.backward], [2 * 8, 2 * 8]);
+    ours.losses.forEach((l, i) =>
+      assert.ok(Math.abs(l - theirs.losses[i]) < 1e-5, `loss ${i}: ${l} vs ${theirs.losses[i]}`),
+    );
+    ours.weights.forEach((w, i) => assertClose(w, theirs.weights[i], `weight ${i}`, 1e-4, 1e-5));
+
+    // the same network, from the same start, on cpu: tfjs-layers' own path, to the same first loss
+    const [xs, ys] = [x.dataSync(), y.dataSync()];
+    await tf.setBackend("cpu");
+    const onCpu = handBuiltVgg11Bn(8);
+    onCpu.setWeights(start);
+    const cpuBatch = [tf.tensor(xs, x.shape), tf.tensor(ys, y.shape)];
+    const cpuRun = await twoSteps(onCpu, cpuBatch[0], cpuBatch[1]);
+    assert.deepEqual([cpuRun.forward, cpuRun.backward], [0, 0], "no native kernel on cpu");
+    assert.ok(
+      Math.abs(cpuRun.losses[0] - ours.losses[0]) < 1e-4 * Math.max(1, ours.losses[0]),
+      `first loss ${cpuRun.losses[0]} vs ${ours.losses[0]}`,
+    );
+    tf.dispose([x, y, ...start, ...cpuBatch]);
+    for (const m of [preset, hand, onCpu]) m.dispose();
+  },
+);
 
 nativeTest("vgg11-bn training steps leave no tensors behind", async () => {
   await tf.setBackend("wasm");
@@ -195,10 +279,10 @@ nativeTest("vgg11-bn training steps leave no tensors behind", async () => {
   model.dispose();
 });
 
-test("saved models keep the class name BatchNormalization and load into the faster layer", async () => {
+test("saved models keep tfjs-layers' class BatchNormalization and load into it", async () => {
   await tf.setBackend("cpu");
-  const model = tf.sequential({ layers: [batchNormalization({ inputShape: [2, 2, 3], momentum: 0.9 })] });
-  const x = randomTensor([2, 2, 2, 3], 4);
+  const model = createPreset("vgg11-bn", { widthDivisor: 64, dropout: false });
+  const x = randomTensor([2, 28, 28, 1], 4);
   tf.dispose(model.apply(x, { training: true }) as tf.Tensor); // moves the moving statistics off their start
   let saved: tf.io.ModelArtifacts | undefined;
   await model.save(
@@ -209,11 +293,12 @@ test("saved models keep the class name BatchNormalization and load into the fast
   );
   assert.match(JSON.stringify(saved?.modelTopology), /"class_name":"BatchNormalization"/);
   const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
-  assert.ok(loaded.layers[0] instanceof FusedBatchNormalization);
-  assert.equal(loaded.layers[0].getClassName(), "BatchNormalization");
+  const tfjsClass = tf.layers.batchNormalization({}).constructor;
+  const normalizations = (m: tf.LayersModel) => m.layers.filter((l) => l.getClassName() === "BatchNormalization");
+  assert.equal(normalizations(model).length, 8);
+  for (const m of [model, loaded]) assert.ok(normalizations(m).every((l) => l.constructor === tfjsClass));
   const [a, b] = [model, loaded].map((m) => (m.predict(x) as tf.Tensor).dataSync());
   assert.deepEqual(Array.from(b), Array.from(a));
-  assert.equal(tf.layers.batchNormalization({}).getClassName(), "BatchNormalization");
   tf.dispose(x);
   model.dispose();
   loaded.dispose();

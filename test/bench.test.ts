@@ -100,6 +100,30 @@ test("bench --with-wasm adds plain wasm's speed on the same preset and batch, an
   assert.equal(row.wasm_ratio, Math.round(row.wasm_img_per_s / 1.5) / 100);
 });
 
+test("fm.train's speed beside the lean step: medians, paired ratios, the display put back, nothing leaked", async () => {
+  const { measureTrainOverhead } = await import("../lib/bench/trainOverhead");
+  const { currentDisplayWriter } = await import("../lib/util/notebook");
+  const { useCpu, syntheticSet } = await import("./helpers");
+  await useCpu();
+  const rounds: string[] = [];
+  const row = await measureTrainOverhead("mlp", syntheticSet(2000), {
+    seconds: 0.2,
+    backend: "cpu",
+    threads: 1,
+    rounds: 3,
+    log: (line) => void rounds.push(line),
+  });
+  assert.equal(rounds.length, 3, rounds.join("\n"));
+  const speeds = rounds.map((line) => (line.match(/\d+(?= |,)/g) ?? []).map(Number));
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[1];
+  assert.equal(row.lean_img_per_s, median(speeds.map((s) => s[0])));
+  assert.equal(row.train_img_per_s, median(speeds.map((s) => s[1])));
+  assert.ok(Math.abs(row.train_ratio - median(speeds.map((s) => s[1] / s[0]))) < 0.02, JSON.stringify({ row, speeds }));
+  assert.ok(row.train_val_img_per_s > 0 && row.train_val_ratio > 0);
+  assert.equal(row.train_tensors_leaked, 0);
+  assert.equal(currentDisplayWriter(), null, "the swallowing display is taken away again");
+});
+
 test("a step profile splits the time into forward/backward kernels, optimizer kernels and the rest, and frees its tensors", async () => {
   const tf = await import("@tensorflow/tfjs");
   const { profileTrainingStep } = await import("../lib/bench/profile");

@@ -6,6 +6,11 @@
  * {@link BATCH_NORM_TRAIN_KERNEL} instead (y, the batch mean and the biased batch variance in one call) and its
  * gradient {@link BATCH_NORM_TRAIN_GRAD_KERNEL} (dx, dgamma, dbeta in one call) when the active backend registers
  * both (the oneDNN addon does, on `wasm`), and tfjs's own ops otherwise.
+ *
+ * Importing this module (the library and the oneDNN kernels do) also makes tfjs-layers' own BatchNormalization, the
+ * class `tf.layers.batchNormalization()` builds and saved models load into, train through {@link batchNormTrain}
+ * whenever the active backend has the kernels: its `call` is patched once ({@link nativeBatchNormCall}). A network a
+ * lesson writes by hand and the presets thus train alike, and saved models stay plain tfjs.
  */
 import * as tf from "@tensorflow/tfjs";
 import { UserError } from "../util/errors";
@@ -103,3 +108,79 @@ export function batchNormTrain(
     };
   });
 }
+
+/** The fields of tfjs-layers' BatchNormalization the training step reads (private in its typings). */
+interface BatchNormalizationFields {
+  axis: number;
+  momentum: number;
+  epsilon: number;
+  gamma?: tf.LayerVariable;
+  beta?: tf.LayerVariable;
+  movingMean: LayerVariableInternals;
+  movingVariance: LayerVariableInternals;
+}
+
+/** tfjs-layers' LayerVariable as the layer uses it: read and write (write is missing from the public typings). */
+interface LayerVariableInternals {
+  read(): tf.Tensor;
+  write(value: tf.Tensor): void;
+}
+
+type LayerCall = tf.layers.Layer["call"];
+
+/** value ← value − (value − batchValue) · (1 − momentum): tfjs-layers' moving average, op for op. */
+function updateMovingAverage(variable: LayerVariableInternals, batchValue: tf.Tensor, momentum: number): void {
+  tf.tidy(() => {
+    const current = variable.read();
+    variable.write(tf.sub(current, tf.mul(tf.sub(current, batchValue), 1 - momentum)));
+  });
+}
+
+/**
+ * A BatchNormalization layer's training step through {@link batchNormTrain}'s native kernels, with the moving mean
+ * and variance updated as tfjs-layers updates them (it averages the biased batch variance, as here); undefined when
+ * it does not apply (inference, a backend without the kernels, a channel axis other than the last, no scale or no
+ * centre, not float32), and tfjs-layers' own `call` runs instead.
+ */
+export function nativeBatchNormCall(
+  layer: tf.layers.Layer,
+  inputs: Parameters<LayerCall>[0],
+  kwargs: Parameters<LayerCall>[1],
+): tf.Tensor | undefined {
+  const x = Array.isArray(inputs) && inputs.length === 1 ? inputs[0] : inputs;
+  const fields = layer as unknown as BatchNormalizationFields;
+  const { gamma, beta } = fields;
+  if (Array.isArray(x) || !kwargs.training || !gamma || !beta || x.dtype !== "float32" || x.rank < 2) return undefined;
+  if (!batchNormTrainIsNative()) return undefined;
+  const axis = fields.axis >= 0 ? fields.axis : fields.axis + x.rank;
+  if (axis !== x.rank - 1) return undefined;
+  return tf.tidy(() => {
+    const { y, mean, variance } = batchNormTrain(
+      x,
+      gamma.read() as tf.Tensor1D,
+      beta.read() as tf.Tensor1D,
+      fields.epsilon,
+    );
+    updateMovingAverage(fields.movingMean, mean, fields.momentum);
+    updateMovingAverage(fields.movingVariance, variance, fields.momentum);
+    return y;
+  });
+}
+
+/** Marks the patched prototype, so that a second copy of this module (another build of the library) patches nothing. */
+const PATCHED = Symbol.for("fashion-mnist.nativeBatchNormCall");
+
+/** Routes tfjs-layers' own BatchNormalization through {@link nativeBatchNormCall} first; once per tfjs instance. */
+function patchBatchNormalization(): void {
+  // the class as registered for deserialization: tf.layers.batchNormalization builds it, loadLayersModel loads into it
+  const registered = tf.serialization.SerializationMap.getMap().classNameMap.BatchNormalization[0];
+  const prototype = registered.prototype as unknown as tf.layers.Layer & { [PATCHED]?: true };
+  if (prototype[PATCHED]) return;
+  const tfjsCall = prototype.call;
+  prototype.call = function (this: tf.layers.Layer, inputs, kwargs) {
+    return nativeBatchNormCall(this, inputs, kwargs) ?? tfjsCall.call(this, inputs, kwargs);
+  };
+  prototype[PATCHED] = true;
+}
+
+patchBatchNormalization();

@@ -8,6 +8,7 @@ import * as path from "path";
 import { describeBackend, selectBackend } from "../backend/select";
 import { measureTrainingSpeed, SpeedMeasurement } from "../bench/measure";
 import { profileTable, profileTrainingStep, StepProfile } from "../bench/profile";
+import { describeTrainOverhead, measureTrainOverhead } from "../bench/trainOverhead";
 import { batchScalingSpec } from "../plot/benchCharts";
 import { renderPng } from "../plot/render";
 import { loadFashionMnist } from "../data/dataset";
@@ -29,7 +30,7 @@ const CPU_PRESETS = ["mlp", "mlp-deep", "mlp-functional", "cnn-simple"];
 /** The presets of the default run: one per walkthrough, each also defined in scripts/torch_presets.py. */
 export const BENCH_PRESETS = ["mlp", "mlp-deep", "cnn-simple", "cnn-deep", "vgg11-bn"];
 
-export const BENCH_HELP = `fmnist bench [--preset NAME]... [--seconds S] [--json] [--compare-torch] [--with-wasm] [--with-cpu] [--profile-steps]
+export const BENCH_HELP = `fmnist bench [--preset NAME]... [--seconds S] [--json] [--compare-torch] [--with-wasm] [--with-cpu] [--profile-steps] [--with-train]
   [--batch-sizes 16,32,...] [--chart FILE.png]
   Training speed (images/second: forward, backward, optimizer step, after warm-up) of each preset at its
   walkthrough's batch size, with peak memory, tensors before/after, backend and threads.
@@ -42,6 +43,9 @@ export const BENCH_HELP = `fmnist bench [--preset NAME]... [--seconds S] [--json
   (a single cpu step of the larger CNNs takes minutes). Default presets: ${BENCH_PRESETS.join(", ")}.
   --profile-steps instead shows where one training step's time goes: kernels of the forward and backward pass,
   of the optimizer, the JavaScript around them, the extra cost of fm.train's fit loop, and the longest ops.
+  --with-train instead trains each preset with fm.train beside the lean step, in alternating rounds of --seconds
+  (default 10) in this process, its board drawing as in a notebook: lean_img_per_s, train_img_per_s and train_ratio
+  (fm.train's steady epoch, no validation), train_val_ratio (with validationSplit 0.1), tensors leaked.
   --batch-sizes measures each preset at these batch sizes instead of its walkthrough's (with --compare-torch,
   PyTorch at the same sizes); --chart writes img/s against batch size as PNG.
   Ctrl-C stops after the current step, prints the rows measured so far and exits 130.`;
@@ -77,6 +81,7 @@ export async function benchCommand(argv: string[]): Promise<void> {
     "with-cpu": { type: "boolean" },
     "with-wasm": { type: "boolean" },
     "profile-steps": { type: "boolean" },
+    "with-train": { type: "boolean" },
     "batch-sizes": { type: "string" },
     chart: { type: "string" },
   });
@@ -102,6 +107,20 @@ export async function benchCommand(argv: string[]): Promise<void> {
     if (values["compare-torch"]) addTorchStepTimes(profiles, seconds, backend.threads, log);
     if (values.json) for (const p of profiles) console.log(JSON.stringify(p));
     else console.log(profileTable(profiles));
+    return;
+  }
+  if (values["with-train"]) {
+    for (const name of presets)
+      for (const batchSize of batchSizes ?? [undefined]) {
+        const row = await measureTrainOverhead(name, data.train, {
+          seconds,
+          backend: backend.name,
+          threads: backend.threads,
+          batchSize,
+          log,
+        });
+        console.log(values.json ? JSON.stringify(row) : describeTrainOverhead(row));
+      }
     return;
   }
   const rows: BenchRow[] = [];

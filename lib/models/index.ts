@@ -6,5 +6,4 @@ export * from "./presets";
 export * from "./ladder";
 export * from "./inspect";
 export * from "./vggOriginal";
-export * from "./batchNormalization";
 export * from "./presetCheck";

@@ -5,7 +5,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { IMAGE_PIXELS, IMAGE_SIZE, NUM_CLASSES } from "../data/classes";
 import { Layout } from "../data/tensors";
-import { batchNormalization } from "./batchNormalization";
 import { UserError } from "../util/errors";
 
 /** Optimizers the presets can use. */
@@ -267,7 +266,7 @@ function vgg11(o: Required<PresetOptions>): tf.LayersModel {
       layers.push(conv(o, index, step / d, 3, "same", { activation: "linear" }));
       // momentum 0.9 as in PyTorch (its momentum=0.1): Keras' 0.99 keeps 8% of the initial mean 0 and variance 1 in the
       // test-time averages after 250 steps, which ruins validation and test accuracy in short runs
-      layers.push(batchNormalization({ axis: -1, momentum: 0.9 }));
+      layers.push(tf.layers.batchNormalization({ axis: -1, momentum: 0.9 }));
       layers.push(tf.layers.reLU());
     } else {
       layers.push(conv(o, index, step / d, 3, "same"));

@@ -18,6 +18,25 @@ export interface StepTrainResult extends TrainResult {
 }
 
 /**
+ * Counts batches and images and stops training after `steps` batches. A `tf.Callback` (not an object of functions),
+ * so that tfjs does not read the loss back after every batch for it: it needs only the batch's size.
+ */
+class StopAfterSteps extends tf.Callback {
+  taken = 0;
+  images = 0;
+
+  constructor(private readonly steps: number) {
+    super();
+  }
+
+  override async onBatchEnd(_batch: number, logs?: tf.Logs): Promise<void> {
+    this.taken++;
+    this.images += logs?.size ?? 0;
+    if (this.taken >= this.steps) this.model.stopTraining = true;
+  }
+}
+
+/**
  * Trains for a number of gradient steps instead of whole epochs, the way TensorFlow 1's estimators count
  * (`estimator.train(input_fn, steps=1500)` with `num_epochs=None`): batches keep coming in seeded shuffled passes
  * over the data, and training stops after exactly `steps` of them. 1,500 steps of 100 images on 60,000 images are
@@ -35,25 +54,17 @@ export async function trainSteps(
   if (!Number.isInteger(steps) || steps < 1)
     throw new UserError(`steps must be a positive whole number, got ${steps}.`);
   const batchesPerEpoch = Math.ceil(data.count / (rest.batchSize ?? 32));
-  let taken = 0;
-  let images = 0;
-  const stopAfterSteps: tf.CustomCallbackArgs = {
-    onBatchEnd: async (_batch, logs) => {
-      taken++;
-      images += logs?.size ?? 0;
-      if (taken >= steps) model.stopTraining = true;
-    },
-  };
+  const counter = new StopAfterSteps(steps);
   const fit = await train(model, data, {
     ...rest,
     epochs: Math.ceil(steps / batchesPerEpoch),
-    callbacks: [stopAfterSteps, ...(rest.callbacks ?? [])],
+    callbacks: [counter, ...(rest.callbacks ?? [])],
   });
   return {
     ...fit,
-    steps: taken,
-    epochs: Math.round((taken / batchesPerEpoch) * 1000) / 1000,
-    imgPerSecond: images / fit.seconds,
+    steps: counter.taken,
+    epochs: Math.round((counter.taken / batchesPerEpoch) * 1000) / 1000,
+    imgPerSecond: counter.images / fit.seconds,
   };
 }
 

@@ -31,21 +31,30 @@ export class StopOnInterrupt {
     private readonly onStop?: (line: string) => void,
   ) {}
 
+  /** The epoch-level checks, as callbacks for `fit`: which epoch runs, and an interrupt during validation. */
   callback(model: tf.LayersModel): tf.CustomCallbackArgs {
-    const stopIfAsked = (batch: number) => {
-      if (this.where || !this.watch.requested) return;
-      this.where = { epoch: this.epoch + 1, batch, batchesPerEpoch: this.batchesPerEpoch };
-      model.stopTraining = true;
-      this.onStop?.(describeStop(this.where));
-    };
     return {
       onEpochBegin: async (epoch) => {
         this.epoch = epoch;
       },
-      onBatchEnd: async (batch) => stopIfAsked((batch % this.batchesPerEpoch) + 1),
       // an interrupt during the epoch's validation stops before the next epoch starts
-      onEpochEnd: async () => stopIfAsked(this.batchesPerEpoch),
+      onEpochEnd: async () => this.stopIfAsked(model, this.batchesPerEpoch),
     };
+  }
+
+  /**
+   * The check after each batch, which needs no metrics: call it with tfjs's batch index as soon as a batch has
+   * trained (fm.train's DeferredLogs does), so training stops at the next batch boundary.
+   */
+  checkAfterBatch(model: tf.LayersModel): (batch: number) => void {
+    return (batch) => this.stopIfAsked(model, (batch % this.batchesPerEpoch) + 1);
+  }
+
+  private stopIfAsked(model: tf.LayersModel, batch: number): void {
+    if (this.where || !this.watch.requested) return;
+    this.where = { epoch: this.epoch + 1, batch, batchesPerEpoch: this.batchesPerEpoch };
+    model.stopTraining = true;
+    this.onStop?.(describeStop(this.where));
   }
 
   /** Images trained before the stop (the whole run when there was none), given `samples` per epoch. */
