@@ -1,5 +1,5 @@
 /**
- * Batch norm's one-call training step (lib/backend/batchnorm-train.ts, the native FmBatchNormTrain and
+ * Batch norm's one-call training step (lib/backend/batchnormTrain.ts, the native FmBatchNormTrain and
  * FmBatchNormTrainGrad kernels, lib/models/batchNormalization.ts): the native forward and backward against the
  * cpu backend's tf.moments + tf.batchNorm on odd shapes, a vgg11-bn training step against cpu, the moving statistics
  * against tfjs-layers' own layer, tensor lifetimes, serialization, and the fallback on plain wasm. The native tests
@@ -15,7 +15,7 @@ import {
   BATCH_NORM_TRAIN_KERNEL,
   batchNormTrain,
   batchNormTrainIsNative,
-} from "../lib/backend/batchnorm-train";
+} from "../lib/backend/batchnormTrain";
 import { batchNormalization, createPreset, FusedBatchNormalization } from "../lib/models";
 import { UserError } from "../lib/util/errors";
 import { assertClose, assertStepsLeakNothing, nativeTest, randomData, randomTensor, valuesOn } from "./onednn-helpers";

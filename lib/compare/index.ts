@@ -3,6 +3,6 @@
  * their records.
  */
 export * from "./agreement";
-export * from "./benchmarks";
+export * from "./published";
 export * from "./models";
 export * from "./records";

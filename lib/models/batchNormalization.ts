@@ -1,6 +1,6 @@
 /**
  * tfjs-layers' BatchNormalization with a faster training step: when the backend serves the library's one-call batch
- * norm kernels (lib/backend/batchnorm-train.ts; the oneDNN addon on `wasm`), a channels-last layer in training
+ * norm kernels (lib/backend/batchnormTrain.ts; the oneDNN addon on `wasm`), a channels-last layer in training
  * normalises with {@link batchNormTrain} instead of tf.moments + tf.batchNorm (about 30 kernels per layer and step,
  * forward and backward, become 2). Everything else is tfjs-layers' own: inference, the configuration, the weights,
  * every other backend or axis, and the moving statistics, updated with the same ops (tfjs-layers averages the
@@ -15,7 +15,7 @@ import type {
   BatchNormalization,
   BatchNormalizationLayerArgs,
 } from "@tensorflow/tfjs-layers/dist/layers/normalization";
-import { batchNormTrain, batchNormTrainIsNative } from "../backend/batchnorm-train";
+import { batchNormTrain, batchNormTrainIsNative } from "../backend/batchnormTrain";
 
 /** The fields of tfjs-layers' BatchNormalization the training step reads (private in its typings). */
 interface BatchNormalizationFields {

@@ -70,18 +70,17 @@ export {
   testAccuracySpec,
   accuracyDotsSpec,
   settingDotsSpec,
-} from "./compareCharts";
+} from "./runCharts";
 export { COLORS } from "./specCommon";
 export { GraphLayer, GraphModel, modelGraphSvg, showModelGraph } from "./modelGraph";
-export { NamedDeadUnits, deadUnitsSpec } from "./deadUnitsChart";
+export { NamedDeadUnits, deadUnitsSpec } from "./lessons/lesson02";
 export { SourceFigure, SourceTableOptions, sourceComparisonBundle, showSourceComparison } from "./sourceTable";
-export { BatchSpeed, batchScalingSpec } from "./benchCharts";
 export { ChannelGridOptions, channelGridPng } from "./channelGrid";
 export { SourceComparisonStep, SourceComparisonOptions, sourceVersusOursSpec } from "./sourceCharts";
-export { EpochHistory, OverfittingOptions, overfittingSpec } from "./overfittingChart";
+export { EpochHistory, OverfittingOptions, overfittingSpec } from "./lessons/lesson03";
 export { TableRow, TableOptions, tableBundle, showTable } from "./table";
 export { RESULT_MIME, showResult } from "./resultCard";
-export { StepSeries, StepsChartOptions, accuracyByStepsSpec, trainingAccuracyBySteps } from "./stepsChart";
+export { StepSeries, StepsChartOptions, accuracyByStepsSpec, trainingAccuracyBySteps } from "./lessons/lesson04";
 export {
   ComparedRecord,
   recordsOverviewSpec,
@@ -91,4 +90,4 @@ export {
   sharedConfusionsSpec,
   agreementSpec,
   benchmarkSpec,
-} from "./comparisonCharts";
+} from "./lessons/lesson06";

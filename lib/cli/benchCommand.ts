@@ -8,7 +8,7 @@ import * as path from "path";
 import { describeBackend, selectBackend } from "../backend/select";
 import { measureTrainingSpeed, SpeedMeasurement } from "../bench/measure";
 import { profileTable, profileTrainingStep, StepProfile } from "../bench/profile";
-import { batchScalingSpec } from "../plot/benchCharts";
+import { batchScalingSpec } from "../bench/batchScalingChart";
 import { renderPng } from "../plot/render";
 import { loadFashionMnist } from "../data/dataset";
 import { PRESET_NAMES } from "../models/presets";

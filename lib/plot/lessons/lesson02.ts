@@ -1,6 +1,6 @@
 /** Charts of dead ReLU units (see `deadUnits` in lib/train/probe): how much of each hidden layer still works. */
-import { VegaLiteSpec } from "./render";
-import { finishSpec, title as chartTitle } from "./specCommon";
+import { VegaLiteSpec } from "../render";
+import { finishSpec, title as chartTitle } from "../specCommon";
 
 /** One model's dead units, layer by layer (from `deadUnits`). */
 export interface NamedDeadUnits {
