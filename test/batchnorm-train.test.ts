@@ -9,16 +9,17 @@ import { strict as assert } from "assert";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { onednnCallCounts } from "../lib/backend/onednn";
-import { selectBackend } from "../lib/backend";
 import {
   BATCH_NORM_TRAIN_GRAD_KERNEL,
   BATCH_NORM_TRAIN_KERNEL,
   batchNormTrain,
   batchNormTrainIsNative,
 } from "../lib/backend/batchnormTrain";
-import { batchNormalization, createPreset, FusedBatchNormalization } from "../lib/models";
 import { UserError } from "../lib/util/errors";
 import { assertClose, assertStepsLeakNothing, nativeTest, randomData, randomTensor, valuesOn } from "./onednn-helpers";
+import { selectBackend } from "../lib/backend/select";
+import { batchNormalization, FusedBatchNormalization } from "../lib/models/batchNormalization";
+import { createPreset } from "../lib/models/presets";
 
 /**
  * Shapes: C=3, a single row, rows that split into several uneven reduction chunks, 4-D NHWC with many channels,

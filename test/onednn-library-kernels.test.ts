@@ -8,9 +8,9 @@ import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
 import { installOnednn, onednnCallCounts, uninstallOnednn } from "../lib/backend/onednn";
 import { initWasm } from "../lib/backend/wasm";
-import { createPreset } from "../lib/models";
 import { installOnednnOrThrow, lcgFloats, nativeTests } from "./helpers";
 import { assertValuesClose, ODD_SIZES, rmspropSteps } from "./rmsprop-helpers";
+import { createPreset } from "../lib/models/presets";
 
 /** tfjs's own Mean and Sum gradients, read before initWasm replaces them. */
 const TFJS_GRADIENTS = ["Mean", "Sum"].map((name) => tf.getGradient(name));

@@ -7,9 +7,9 @@ import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { onednnCallCounts } from "../lib/backend/onednn";
-import { createPreset, presetInfo } from "../lib/models";
 import { lcgFloats } from "./helpers";
 import { assertStepsLeakNothing, nativeTest } from "./onednn-helpers";
+import { createPreset, presetInfo } from "../lib/models/presets";
 
 /** Deterministic data in [0, 1) and one-hot labels, identical on every backend. */
 function batch(shape: number[], seed: number): { x: tf.Tensor; y: tf.Tensor } {
