@@ -1,4 +1,7 @@
-/** Charts of dead ReLU units (see `deadUnits` in lib/train/probe): how much of each hidden layer still works. */
+/**
+ * Lesson 02 (02-keras-apis): the chart of dead ReLU units (see `deadUnits` in lib/train/probe), how much of each hidden
+ * layer still works.
+ */
 import { VegaLiteSpec } from "../render";
 import { finishSpec, title as chartTitle } from "../specCommon";
 

@@ -1,5 +1,6 @@
 /**
- * Training against validation, epoch by epoch, with the epoch early stopping kept marked: where overfitting starts.
+ * Lesson 03 (03-cnn-simple): training against validation, epoch by epoch, with the epoch early stopping kept marked:
+ * where overfitting starts.
  */
 import { runRows } from "../runCharts";
 import { VegaLiteSpec } from "../render";

@@ -1,6 +1,6 @@
 /**
- * Accuracy against gradient steps, the unit TensorFlow 1's estimators count training in, with a marked step (such as
- * where a walkthrough stopped).
+ * Lesson 04 (04-cnn-deep): accuracy against gradient steps, the unit TensorFlow 1's estimators count training in,
+ * with a marked step (such as where a walkthrough stopped).
  */
 import { VegaLiteSpec } from "../render";
 import { COLORS, finishSpec, title } from "../specCommon";
