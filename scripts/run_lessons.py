@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Executes lesson notebooks headlessly with the tslab kernel (nbclient), one after another.
 
-Called by `npm run lessons` (lib/cli/lessons-command.ts), which chooses the notebooks, the profile
+Called by `npm run lessons` (lib/cli/lessonsCommand.ts), which chooses the notebooks, the profile
 (FMNIST_PROFILE in the environment) and where executed copies go. For each notebook it prints one JSON
 line on stdout: {"lesson", "ok", "seconds", "output", "records"} on success, or
 {"lesson", "ok": false, "cell", "error"} at the first failing cell, and then stops with exit code 2.

@@ -1,5 +1,5 @@
 /**
- * Batch norm's one-call training step (lib/backend/batchnorm-train.ts, the native FmBatchNormTrain and
+ * Batch norm's one-call training step (lib/backend/batchnormTrain.ts, the native FmBatchNormTrain and
  * FmBatchNormTrainGrad kernels, and tfjs-layers' BatchNormalization patched to use them): the native forward and
  * backward against the cpu backend's tf.moments + tf.batchNorm on odd shapes, a vgg11-bn training step against cpu, a
  * VGG-11 written by hand with tf.layers against the preset, the moving statistics against tfjs-layers' own path,
@@ -10,16 +10,17 @@ import { strict as assert } from "assert";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { onednnCallCounts } from "../lib/backend/onednn";
-import { selectBackend } from "../lib/backend";
 import {
   BATCH_NORM_TRAIN_GRAD_KERNEL,
   BATCH_NORM_TRAIN_KERNEL,
   batchNormTrain,
   batchNormTrainIsNative,
-} from "../lib/backend/batchnorm-train";
-import { checkAgainstPreset, createPreset, VGG11_PATTERN } from "../lib/models";
+} from "../lib/backend/batchnormTrain";
+import { checkAgainstPreset } from "../lib/models/presetCheck";
+import { createPreset, VGG11_PATTERN } from "../lib/models/presets";
 import { UserError } from "../lib/util/errors";
 import { assertClose, assertStepsLeakNothing, nativeTest, randomData, randomTensor, valuesOn } from "./onednn-helpers";
+import { selectBackend } from "../lib/backend/select";
 
 /**
  * Shapes: C=3, a single row, rows that split into several uneven reduction chunks, 4-D NHWC with many channels,

@@ -209,7 +209,7 @@ test("bench --batch-sizes measures every size, and --chart draws them; bad sizes
 });
 
 test("the batch-size chart compiles without warnings and draws one line per runner and preset", async () => {
-  const { batchScalingSpec } = await import("../lib/plot/benchCharts");
+  const { batchScalingSpec } = await import("../lib/bench/batchScalingChart");
   const { renderSvg } = await import("../lib/plot/render");
   const runners = ["ours (wasm+onednn, 2 threads, tfjs 4.22.0)", "torch 1.13.0a0 (openblas)"];
   const speeds = runners.flatMap((runner, r) =>

@@ -2,6 +2,8 @@ import { strict as assert } from "assert";
 import { test } from "node:test";
 import * as plot from "../lib/plot";
 import { decodePng } from "./helpers";
+import { renderSvg, VegaLiteSpec } from "../lib/plot/render";
+import { tableBundle } from "../lib/plot/table";
 
 const history = {
   loss: [0.6, 0.4, 0.3, 0.22, 0.15],
@@ -10,9 +12,9 @@ const history = {
   val_acc: [0.84, 0.88, 0.9, 0.9, 0.89],
 };
 
-async function svgOf(spec: plot.VegaLiteSpec): Promise<string> {
+async function svgOf(spec: VegaLiteSpec): Promise<string> {
   const warnings: string[] = [];
-  const svg = await plot.renderSvg(spec, warnings);
+  const svg = await renderSvg(spec, warnings);
   assert.deepEqual(warnings, [], `vega-lite warnings: ${warnings.join("; ")}`);
   return svg;
 }
@@ -73,7 +75,7 @@ test("channel grids put every channel on one shared scale, signed or from zero",
 });
 
 test("tables list columns in first-seen order, escape HTML and align their text", () => {
-  const bundle = plot.tableBundle(
+  const bundle = tableBundle(
     [
       { "": "accuracy", source: "0.914" },
       { "": "a<b", ours: 0.9123 },
@@ -96,7 +98,7 @@ test("tables list columns in first-seen order, escape HTML and align their text"
       "a<b               0.9123",
     ].join("\n"),
   );
-  assert.throws(() => plot.tableBundle([]), /at least one row/);
+  assert.throws(() => tableBundle([]), /at least one row/);
 });
 
 test("the steps chart draws each series against steps with the marked step", async () => {

@@ -1,24 +1,21 @@
 import { strict as assert } from "assert";
 import { test } from "node:test";
 import * as util from "util";
-import {
-  accuracyFrontier,
-  agreementHistogram,
-  COMPARED_LESSONS,
-  COMPARED_MODELS,
-  correctCounts,
-  ModelAnswers,
-  PUBLISHED_RESULTS,
-  recordLabel,
-  recordOfSaved,
-  remeasuredRecord,
-  savedModelName,
-  sharedConfusions,
-  sharedMistakes,
-} from "../lib/compare";
 import * as plot from "../lib/plot";
 import { ResultRecord } from "../lib/metrics/results";
 import { UserError } from "../lib/util/errors";
+import {
+  agreementHistogram,
+  correctCounts,
+  ModelAnswers,
+  sharedConfusions,
+  sharedMistakes,
+} from "../lib/compare/agreement";
+import { COMPARED_LESSONS, COMPARED_MODELS, recordOfSaved, savedModelName } from "../lib/compare/models";
+import { PUBLISHED_RESULTS } from "../lib/compare/published";
+import { accuracyFrontier, recordLabel, remeasuredRecord } from "../lib/compare/records";
+import { renderSvg, VegaLiteSpec } from "../lib/plot/render";
+import { tableBundle } from "../lib/plot/table";
 
 /** Answers of a model that predicts `predictions`, giving its prediction probability `confidence` and the rest evenly. */
 function answers(predictions: number[], confidence = 0.8): ModelAnswers {
@@ -205,7 +202,7 @@ const matrix = (k: number) =>
   Array.from({ length: 10 }, (_, t) => Array.from({ length: 10 }, (_, p) => (t === p ? 90 - k : (t + p + k) % 4)));
 const names = ["MLP", "simple CNN"];
 
-const charts: [string, plot.VegaLiteSpec, string[]][] = [
+const charts: [string, VegaLiteSpec, string[]][] = [
   [
     "records overview",
     plot.recordsOverviewSpec(overview),
@@ -244,7 +241,7 @@ const charts: [string, plot.VegaLiteSpec, string[]][] = [
 for (const [name, spec, expected] of charts) {
   test(`${name} chart compiles without vega warnings and draws its texts`, async () => {
     const warnings: string[] = [];
-    const svg = await plot.renderSvg(spec, warnings);
+    const svg = await renderSvg(spec, warnings);
     assert.deepEqual(warnings, [], `warnings for ${name}: ${warnings.join("; ")}`);
     assert.ok(/<path|<rect/.test(svg), `${name}: no marks`);
     for (const text of expected) assert.ok(svg.includes(text), `${name}: SVG lacks "${text}"`);
@@ -265,7 +262,7 @@ test("the accuracy-against-time chart names the runs on its line in rows of thei
     "the scatter carries no text beside its points",
   );
   assert.deepEqual(names, { ...names, height: { step: 20 } }, "one 20-pixel row per run on the line");
-  const svg = await plot.renderSvg(spec);
+  const svg = await renderSvg(spec);
   for (const r of close) assert.equal(svg.split(`>02 ${r.model}<`).length - 1, 1, `${r.model} is named once`);
 });
 
@@ -278,7 +275,7 @@ test("comparison charts refuse empty input with a message naming the chart", () 
 });
 
 test("a table shows its rows as HTML and as text, escaping what HTML would read", () => {
-  const bundle = plot.tableBundle(
+  const bundle = tableBundle(
     [
       { model: "a<b", accuracy: 0.9 },
       { model: "cnn", accuracy: 0.915, note: "best" },
@@ -293,5 +290,5 @@ test("a table shows its rows as HTML and as text, escaping what HTML would read"
     lines.some((l) => /cnn\s+0\.915\s+best/.test(l)),
     "text rows keep their cells in column order",
   );
-  assert.throws(() => plot.tableBundle([]), /at least one row/i);
+  assert.throws(() => tableBundle([]), /at least one row/i);
 });

@@ -31,11 +31,47 @@ function typeScriptFiles(dir: string): string[] {
 }
 
 /**
+ * Module loads in `source` whose path is computed (`require(path.join(...))`, `import(name)`): the checks below cannot
+ * follow them, so lib/ writes every path as a literal.
+ */
+function computedImports(fileName: string, source: string): string[] {
+  const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.ES2020, true);
+  const found: string[] = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isCallExpression(node)) {
+      const callee = node.expression;
+      const loads =
+        callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === "require");
+      const argument = node.arguments[0];
+      if (loads && !(argument && ts.isStringLiteralLike(argument))) found.push(node.getText(file));
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
+}
+
+/**
+ * Loads by a computed path that lib/ keeps on purpose, by file: each one loads something that is not a module of the
+ * project, from a place known only at run time.
+ */
+const COMPUTED_LOADS: Record<string, string> = {
+  // the oneDNN addon: a compiled binary (.node) found by walking up to the package root, loaded only when built
+  [path.join("backend", "onednn", "addon.ts")]: "require(file)",
+};
+
+/**
  * Every import in lib/ that goes up the stack (or into a folder the order does not name), as
  * "file imports target (layer → layer)". Static, type-only and dynamic imports and `require` calls all count;
- * comments do not.
+ * comments do not. A path computed at run time is a problem of its own, and a path that leaves lib/ must name a file
+ * that exists when resolved from the compiled module in `compiledDir` (dist/lib).
  */
-function upwardImports(libDir: string, order: readonly string[]): string[] {
+function upwardImports(
+  libDir: string,
+  order: readonly string[],
+  compiledDir = path.join(libDir, "..", "dist", "lib"),
+  allowedComputed: Record<string, string> = COMPUTED_LOADS,
+): string[] {
   const folderOf = (file: string) => {
     const parts = path.relative(libDir, file).split(path.sep);
     return parts.length > 1 ? parts[0] : null; // null: lib/index.ts, above every folder
@@ -43,12 +79,22 @@ function upwardImports(libDir: string, order: readonly string[]): string[] {
   const problems: string[] = [];
   for (const file of typeScriptFiles(libDir)) {
     const from = folderOf(file);
-    const imports = ts.preProcessFile(fs.readFileSync(file, "utf8"), true, true).importedFiles;
-    for (const { fileName } of imports) {
+    const relative = path.relative(libDir, file);
+    const source = fs.readFileSync(file, "utf8");
+    for (const call of computedImports(file, source)) {
+      if (allowedComputed[relative] !== call) problems.push(`${relative} loads a computed path: ${call}`);
+    }
+    for (const { fileName } of ts.preProcessFile(source, true, true).importedFiles) {
       if (!fileName.startsWith(".")) continue;
-      const to = folderOf(path.resolve(path.dirname(file), fileName));
+      const target = path.resolve(path.dirname(file), fileName);
+      const where = `${relative} imports ${fileName}`;
+      if (path.relative(libDir, target).startsWith("..")) {
+        const compiled = path.resolve(path.dirname(path.join(compiledDir, relative)), fileName);
+        if (!fs.existsSync(compiled)) problems.push(`${where}: leaves lib/ and names no file from its compiled form`);
+        continue;
+      }
+      const to = folderOf(target);
       if (to === null || to === from) continue;
-      const where = `${path.relative(libDir, file)} imports ${fileName}`;
       if (!order.includes(to)) problems.push(`${where}: folder "${to}" is not in the layer order`);
       else if (from !== null && !order.includes(from))
         problems.push(`${where}: folder "${from}" is not in the layer order`);
@@ -86,7 +132,7 @@ test("no folder of lib/ imports from a folder above it", () => {
   assert.deepEqual(upwardImports(LIB, layerOrder(LIB)), []);
 });
 
-test("the layering check reports an upward import, an unknown folder, and ignores imports in comments", () => {
+test("the layering check reports an upward import, an unknown folder, a computed or missing path, and ignores imports in comments", () => {
   const lib = tempDir("fmnist-layering-");
   const write = (file: string, text: string) => {
     fs.mkdirSync(path.dirname(path.join(lib, file)), { recursive: true });
@@ -105,6 +151,23 @@ test("the layering check reports an upward import, an unknown folder, and ignore
     "util/clock.ts imports ../plot/chart (util is below plot)",
     'util/clock.ts imports ../extra/x: folder "extra" is not in the layer order',
   ]);
+
+  fs.rmSync(path.join(lib, "util", "clock.ts"));
+  const compiled = path.join(lib, "out", "lib"); // plays dist/lib: scripts/ is three folders up from out/lib/plot/
+  write(
+    "plot/env.ts",
+    'const a = require("../../../scripts/env.js");\nconst b = require(["..", "x"].join("/"));\nconst c = import(`./${b}`);\n',
+  );
+  write("scripts/env.js", "");
+  assert.deepEqual(upwardImports(lib, layerOrder(lib), path.join(lib, "deeper", "out", "lib"), {}), [
+    'plot/env.ts loads a computed path: require(["..", "x"].join("/"))',
+    "plot/env.ts loads a computed path: import(`./${b}`)",
+    "plot/env.ts imports ../../../scripts/env.js: leaves lib/ and names no file from its compiled form",
+  ]);
+  assert.deepEqual(
+    upwardImports(lib, layerOrder(lib), compiled, { [path.join("plot", "env.ts")]: 'require(["..", "x"].join("/"))' }),
+    ["plot/env.ts loads a computed path: import(`./${b}`)"],
+  );
 });
 
 /**

@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { test } from "node:test";
-import { lessonNotebooks } from "../lib/cli/lessons-command";
+import { lessonNotebooks } from "../lib/cli/lessonsCommand";
 import { ProseNotebook, unshownProseNumbers } from "./proseNumbers";
 
 for (const file of lessonNotebooks()) {

@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { test } from "node:test";
-import { lessonNotebooks } from "../lib/cli/lessons-command";
+import { lessonNotebooks } from "../lib/cli/lessonsCommand";
 import { checkNotebookChartsFile } from "../lib/plot/notebookCharts";
 
 const ROOT = path.join(__dirname, "..", "..");

@@ -1,6 +1,6 @@
 /**
  * Shared by the tests of the native oneDNN kernels (on top of ./helpers): the wasm+onednn test, deterministic data,
- * running a function on cpu or wasm, element-wise comparison, and the training-step leak check.
+ * running a function on cpu or wasm, element-wise comparison, the training-step leak check, and a seeded small CNN.
  */
 import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
@@ -77,4 +77,41 @@ export async function assertStepsLeakNothing(model: tf.LayersModel, x: tf.Tensor
   const after1 = tf.memory().numTensors;
   for (let i = 0; i < 3; i++) await model.trainOnBatch(x, y);
   assert.equal(tf.memory().numTensors, after1);
+}
+
+/**
+ * A small CNN with seeded initial weights (conv, batch norm, ReLU, max-pool, strided conv, dropout, dense), compiled
+ * with Adam, for 12×12×1 inputs: the same network on every backend, to compare training step by step.
+ */
+export function smallConvNet(): tf.LayersModel {
+  const init = (seed: number) => tf.initializers.glorotUniform({ seed });
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({
+        inputShape: [12, 12, 1],
+        filters: 8,
+        kernelSize: 3,
+        padding: "same",
+        kernelInitializer: init(1),
+      }),
+      tf.layers.batchNormalization({ axis: -1 }),
+      tf.layers.reLU(),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.conv2d({
+        filters: 16,
+        kernelSize: 3,
+        strides: 2,
+        padding: "valid",
+        activation: "relu",
+        kernelInitializer: init(2),
+      }),
+      tf.layers.dropout({ rate: 0.25, seed: 3 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 32, activation: "relu", kernelInitializer: init(4) }),
+      tf.layers.dropout({ rate: 0.4, seed: 5 }),
+      tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: init(6) }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: "categoricalCrossentropy" });
+  return model;
 }

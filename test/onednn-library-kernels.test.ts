@@ -8,9 +8,10 @@ import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
 import { installOnednn, onednnCallCounts, uninstallOnednn } from "../lib/backend/onednn";
 import { initWasm } from "../lib/backend/wasm";
-import { createPreset } from "../lib/models";
 import { installOnednnOrThrow, lcgFloats, nativeTests } from "./helpers";
+import { smallConvNet } from "./onednn-helpers";
 import { assertValuesClose, ODD_SIZES, rmspropSteps } from "./rmsprop-helpers";
+import { createPreset } from "../lib/models/presets";
 
 /** tfjs's own Mean and Sum gradients, read before initWasm replaces them. */
 const TFJS_GRADIENTS = ["Mean", "Sum"].map((name) => tf.getGradient(name));
@@ -205,32 +206,10 @@ nativeTest("native DropoutMultiplierWasm draws the library kernel's mask bit for
 });
 
 nativeTest("Adam training on initWasm + onednn follows cpu", async () => {
-  const make = () => {
-    const model = tf.sequential({
-      layers: [
-        tf.layers.conv2d({
-          inputShape: [10, 10, 1],
-          filters: 6,
-          kernelSize: 3,
-          activation: "relu",
-          kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
-        }),
-        tf.layers.maxPooling2d({ poolSize: 2 }),
-        tf.layers.flatten(),
-        tf.layers.dense({
-          units: 10,
-          activation: "softmax",
-          kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
-        }),
-      ],
-    });
-    model.compile({ optimizer: tf.train.adam(1e-2), loss: "categoricalCrossentropy" });
-    return model;
-  };
   const losses = async (backend: string): Promise<number[]> => {
     await tf.setBackend(backend);
-    const model = make();
-    const x = tf.tensor4d(data(8 * 100, 5), [8, 10, 10, 1]);
+    const model = smallConvNet();
+    const x = tf.tensor4d(data(8 * 144, 5), [8, 12, 12, 1]);
     const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], "int32"), 10).toFloat();
     const out: number[] = [];
     for (let i = 0; i < 4; i++) out.push(Number(await model.trainOnBatch(x, y)));

@@ -23,7 +23,7 @@ import {
   UNARY_OP,
   writeParams,
 } from "../lib/backend/onednn/params";
-import { PARAMS_HEADER_PATH, paramsHeader } from "../lib/backend/onednn/params-header";
+import { PARAMS_HEADER_PATH, paramsHeader } from "../lib/backend/onednn/paramsHeader";
 
 const ROOT = path.join(__dirname, "..", "..");
 const KERNELS = Object.keys(LAYOUTS) as KernelName[];

@@ -7,9 +7,9 @@ import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { onednnCallCounts } from "../lib/backend/onednn";
-import { createPreset, presetInfo } from "../lib/models";
 import { lcgFloats } from "./helpers";
-import { assertStepsLeakNothing, nativeTest } from "./onednn-helpers";
+import { assertStepsLeakNothing, nativeTest, smallConvNet } from "./onednn-helpers";
+import { createPreset, presetInfo } from "../lib/models/presets";
 
 /** Deterministic data in [0, 1) and one-hot labels, identical on every backend. */
 function batch(shape: number[], seed: number): { x: tf.Tensor; y: tf.Tensor } {
@@ -44,39 +44,6 @@ function assertGradientsClose(actual: Float32Array[], expected: Float32Array[], 
     const err = relativeError(g, expected[i], 1e-2 * largest);
     assert.ok(err < tol, `${what} gradient ${i}: relative error ${err}`);
   });
-}
-
-function smallConvNet(): tf.LayersModel {
-  const init = (seed: number) => tf.initializers.glorotUniform({ seed });
-  const model = tf.sequential({
-    layers: [
-      tf.layers.conv2d({
-        inputShape: [12, 12, 1],
-        filters: 8,
-        kernelSize: 3,
-        padding: "same",
-        kernelInitializer: init(1),
-      }),
-      tf.layers.batchNormalization({ axis: -1 }),
-      tf.layers.reLU(),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({
-        filters: 16,
-        kernelSize: 3,
-        strides: 2,
-        padding: "valid",
-        activation: "relu",
-        kernelInitializer: init(2),
-      }),
-      tf.layers.dropout({ rate: 0.25, seed: 3 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 32, activation: "relu", kernelInitializer: init(4) }),
-      tf.layers.dropout({ rate: 0.4, seed: 5 }),
-      tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: init(6) }),
-    ],
-  });
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: "categoricalCrossentropy" });
-  return model;
 }
 
 interface StepResult {

@@ -1,9 +1,35 @@
 import { strict as assert } from "assert";
 import { test } from "node:test";
 import { PNG } from "pngjs";
-import * as metrics from "../lib/metrics";
 import * as plot from "../lib/plot";
 import { decodePng } from "./helpers";
+import {
+  confusionMatrix,
+  matrixAccuracy,
+  mostConfidentMistakes,
+  perClassAccuracy,
+} from "../lib/metrics/classification";
+import { TrainingRecord } from "../lib/metrics/trainingRecord";
+import { GraphLayer, modelGraphSvg } from "../lib/plot/modelGraph";
+import { checkNotebookCharts, NotebookJson } from "../lib/plot/notebookCharts";
+import {
+  CHART_PROBLEM_PREFIX,
+  chartBundle,
+  chartProblemLine,
+  chartProblems,
+  compileVegaLite,
+  renderChart,
+  renderPng,
+  renderSvg,
+  svgToPng,
+  VEGA_LITE_MIME,
+  VEGA_LITE_SCHEMA,
+  VegaLiteSpec,
+} from "../lib/plot/render";
+import { NamedRun } from "../lib/plot/runCharts";
+import { downsample, smooth } from "../lib/plot/series";
+import { sourceComparisonBundle } from "../lib/plot/sourceTable";
+import { trainingCurvesSpec } from "../lib/plot/trainingCharts";
 
 /** A 28x28 test image (0–255): a bright rectangle with a gradient, so it is neither blank nor uniform. */
 function fakeImage(seed: number): number[] {
@@ -21,8 +47,8 @@ function softmaxRow(predicted: number, confidence: number): number[] {
 
 const labels = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 const predicted = labels.map((l, i) => (i % 4 === 0 ? (l + 1) % 10 : l));
-const matrix = metrics.confusionMatrix(labels, predicted);
-const record: metrics.TrainingRecord = {
+const matrix = confusionMatrix(labels, predicted);
+const record: TrainingRecord = {
   totalEpochs: 3,
   stepsPerEpoch: 20,
   batches: Array.from({ length: 40 }, (_, i) => ({
@@ -42,7 +68,7 @@ const record: metrics.TrainingRecord = {
     logs: {},
   })),
 };
-const runs: plot.NamedRun[] = [
+const runs: NamedRun[] = [
   {
     name: "Dense net",
     history: {
@@ -64,7 +90,7 @@ const runs: plot.NamedRun[] = [
 ];
 
 /** Every chart the toolkit builds, with strings its picture must contain. */
-const charts: [string, plot.VegaLiteSpec, string[]][] = [
+const charts: [string, VegaLiteSpec, string[]][] = [
   ["image", plot.imageSpec(fakeImage(1), { label: 9 }), ["Ankle boot", "pixel value", "column (pixel)", "row (pixel)"]],
   [
     "prediction",
@@ -78,13 +104,13 @@ const charts: [string, plot.VegaLiteSpec, string[]][] = [
   ],
   [
     "per-class",
-    plot.perClassAccuracySpec(metrics.perClassAccuracy(matrix)),
+    plot.perClassAccuracySpec(perClassAccuracy(matrix)),
     ["Accuracy per class", "Pullover", "accuracy (%)", "50.0%"],
   ],
   ["per-class-low", plot.perClassAccuracySpec([0.05, 0.9]), ["T-shirt/top", "Trouser", "5.0%", "90.0%"]],
   [
     "training",
-    plot.trainingCurvesSpec(record, { title: "Board test", subtitle: "epoch 2/3" }),
+    trainingCurvesSpec(record, { title: "Board test", subtitle: "epoch 2/3" }),
     ["Board test", "epoch 2/3", "accuracy (%)", "validation", "train, smoothed"],
   ],
   [
@@ -151,23 +177,23 @@ function inked(png: PNG): number {
 
 for (const [name, spec, expected] of charts) {
   test(`${name} chart compiles without vega-lite warnings, draws its data and renders an SVG with its texts`, async () => {
-    const chart = await plot.renderChart(spec);
-    assert.deepEqual(plot.chartProblems(chart), [], `problems of ${name}`);
+    const chart = await renderChart(spec);
+    assert.deepEqual(chartProblems(chart), [], `problems of ${name}`);
     assert.ok(chart.drawnDataItems > 0, `${name}: no data item drawn`);
     const svg = chart.svg;
     assert.match(svg, /^<svg[^>]*width="\d+"/);
     assert.ok(/<path|<rect/.test(svg), `${name}: no marks in SVG`);
     for (const text of expected) assert.ok(svg.includes(text), `${name}: SVG lacks "${text}"`);
-    assert.equal(spec.$schema, plot.VEGA_LITE_SCHEMA);
+    assert.equal(spec.$schema, VEGA_LITE_SCHEMA);
   });
 }
 
 test("charts rasterise to a 2x PNG whose size matches the SVG and that has ink", async () => {
   const spec = charts[2][1];
-  const svg = await plot.renderSvg(spec);
+  const svg = await renderSvg(spec);
   const w = Number(/width="(\d+)"/.exec(svg)![1]),
     h = Number(/height="(\d+)"/.exec(svg)![1]);
-  const { png, width, height } = await plot.renderPng(spec, 2);
+  const { png, width, height } = await renderPng(spec, 2);
   const img = decodePng(png);
   assert.deepEqual([width, height], [w, h]);
   assert.deepEqual([img.width, img.height], [2 * w, 2 * h]);
@@ -175,17 +201,17 @@ test("charts rasterise to a 2x PNG whose size matches the SVG and that has ink",
 });
 
 test("chartBundle carries vega-lite, a PNG with its display size, and text", async () => {
-  const { bundle, metadata } = await plot.chartBundle(charts[3][1], { text: "per-class accuracy" });
-  assert.deepEqual(Object.keys(bundle).sort(), [plot.VEGA_LITE_MIME, "image/png", "text/plain"].sort());
+  const { bundle, metadata } = await chartBundle(charts[3][1], { text: "per-class accuracy" });
+  assert.deepEqual(Object.keys(bundle).sort(), [VEGA_LITE_MIME, "image/png", "text/plain"].sort());
   assert.equal(bundle["text/plain"], "per-class accuracy");
   const size = metadata["image/png"] as { width: number; height: number };
   assert.equal(decodePng(bundle["image/png"] as Uint8Array).width, size.width * 2);
-  const withSvg = await plot.chartBundle(charts[3][1], { fallbacks: ["png", "svg"] });
+  const withSvg = await chartBundle(charts[3][1], { fallbacks: ["png", "svg"] });
   assert.match(String(withSvg.bundle["image/svg+xml"]), /^<svg/);
 });
 
 /** Bars from zero on a log scale: vega cannot place their bottoms, so the plot shows axes and nothing else. */
-const logBarsFromZero: plot.VegaLiteSpec = {
+const logBarsFromZero: VegaLiteSpec = {
   title: "Log bars",
   data: {
     values: [
@@ -198,10 +224,10 @@ const logBarsFromZero: plot.VegaLiteSpec = {
 };
 
 test("a chart whose data marks are not drawn is reported, with vega's warning", async () => {
-  const chart = await plot.renderChart(logBarsFromZero);
+  const chart = await renderChart(logBarsFromZero);
   assert.equal(chart.dataItems, 2);
   assert.equal(chart.drawnDataItems, 0);
-  const problems = plot.chartProblems(chart);
+  const problems = chartProblems(chart);
   assert.ok(
     problems.some((p) => /log scale/i.test(p)),
     `no log-scale warning in ${problems.join("; ")}`,
@@ -210,31 +236,31 @@ test("a chart whose data marks are not drawn is reported, with vega's warning", 
     problems.some((p) => /2 of its 2 data items/.test(p)),
     problems.join("; "),
   );
-  const fixed = await plot.renderChart({ ...logBarsFromZero, mark: "point" });
-  assert.deepEqual(plot.chartProblems(fixed), []);
+  const fixed = await renderChart({ ...logBarsFromZero, mark: "point" });
+  assert.deepEqual(chartProblems(fixed), []);
 });
 
 test("a chart without data marks and a vega-lite warning are problems", async () => {
-  const empty = await plot.renderChart({
+  const empty = await renderChart({
     data: { values: [] },
     mark: "point",
     encoding: { x: { field: "a", type: "quantitative" } },
   });
   assert.ok(
-    plot.chartProblems(empty).includes("it draws no data marks (only axes, gridlines or titles)"),
-    plot.chartProblems(empty).join("; "),
+    chartProblems(empty).includes("it draws no data marks (only axes, gridlines or titles)"),
+    chartProblems(empty).join("; "),
   );
-  const unknownChannel = await plot.renderChart({
+  const unknownChannel = await renderChart({
     data: { values: [{ a: 1 }] },
     mark: "point",
     encoding: { x: { field: "a", type: "quantitative" }, shape: { field: "a", type: "quantitative" } },
   });
-  assert.ok(plot.chartProblems(unknownChannel).length > 0, "a shape channel on a quantitative field should warn");
+  assert.ok(chartProblems(unknownChannel).length > 0, "a shape channel on a quantitative field should warn");
 });
 
 test("checkNotebookCharts renders every saved chart again and reads problem lines", async () => {
-  const good = (await plot.chartBundle(charts[3][1])).bundle;
-  const notebook: plot.NotebookJson = {
+  const good = (await chartBundle(charts[3][1])).bundle;
+  const notebook: NotebookJson = {
     cells: [
       { cell_type: "markdown" },
       {
@@ -242,33 +268,33 @@ test("checkNotebookCharts renders every saved chart again and reads problem line
         outputs: [
           {
             output_type: "display_data",
-            data: { [plot.VEGA_LITE_MIME]: good[plot.VEGA_LITE_MIME], "text/plain": "ok" },
+            data: { [VEGA_LITE_MIME]: good[VEGA_LITE_MIME], "text/plain": "ok" },
           },
         ],
       },
       {
         cell_type: "code",
         outputs: [
-          { output_type: "display_data", data: { [plot.VEGA_LITE_MIME]: logBarsFromZero } },
-          { output_type: "display_data", data: { "text/plain": plot.chartProblemLine(logBarsFromZero, ["x"]) } },
+          { output_type: "display_data", data: { [VEGA_LITE_MIME]: logBarsFromZero } },
+          { output_type: "display_data", data: { "text/plain": chartProblemLine(logBarsFromZero, ["x"]) } },
         ],
       },
     ],
   };
-  const report = await plot.checkNotebookCharts(notebook);
+  const report = await checkNotebookCharts(notebook);
   assert.equal(report.charts, 2);
   assert.ok(report.problems.length >= 3, report.problems.join("\n"));
   assert.ok(
     report.problems.every((p) => p.startsWith("code cell 2")),
     report.problems.join("\n"),
   );
-  assert.ok(report.problems.some((p) => p.includes(plot.CHART_PROBLEM_PREFIX)));
-  assert.deepEqual((await plot.checkNotebookCharts({ cells: notebook.cells.slice(0, 2) })).problems, []);
+  assert.ok(report.problems.some((p) => p.includes(CHART_PROBLEM_PREFIX)));
+  assert.deepEqual((await checkNotebookCharts({ cells: notebook.cells.slice(0, 2) })).problems, []);
 });
 
 test("modelGraphSvg draws one box per layer and one arrow per connection, with a bend for a skip", async () => {
-  type Layer = plot.GraphLayer & { inboundNodes: { inboundLayers: plot.GraphLayer[] }[] };
-  const layer = (name: string, parents: plot.GraphLayer[]): Layer => ({
+  type Layer = GraphLayer & { inboundNodes: { inboundLayers: GraphLayer[] }[] };
+  const layer = (name: string, parents: GraphLayer[]): Layer => ({
     name,
     getClassName: () => (parents.length ? "Dense" : "InputLayer"),
     outputShape: [null, 4],
@@ -278,13 +304,13 @@ test("modelGraphSvg draws one box per layer and one arrow per connection, with a
   const input = layer("pixels", []);
   const deep = layer("deep_1", [input]);
   const joined = layer("joined", [input, deep]);
-  const svg = plot.modelGraphSvg({ layers: [input, deep, joined] }, "A <branch>");
+  const svg = modelGraphSvg({ layers: [input, deep, joined] }, "A <branch>");
   assert.equal((svg.match(/<rect x=/g) ?? []).length, 3);
   assert.equal((svg.match(/class="edge"/g) ?? []).length, 3);
   assert.equal((svg.match(/<path class="edge"/g) ?? []).length, 1, "the skip connection should bend around");
   for (const text of ["pixels (InputLayer)", "deep_1 (Dense)", "A &lt;branch&gt;", "20 params"])
     assert.ok(svg.includes(text), text);
-  const png = decodePng((await plot.svgToPng(svg)).png);
+  const png = decodePng((await svgToPng(svg)).png);
   assert.ok(inked(png) > 1000);
 });
 
@@ -297,7 +323,7 @@ test("compareRunsSpec lists only the data splits the runs have", () => {
 });
 
 test("compareRunsSpec's accuracy axis title says where the axis starts, and says nothing when it starts at 0", () => {
-  const accuracyAxisOf = (spec: plot.VegaLiteSpec) => {
+  const accuracyAxisOf = (spec: VegaLiteSpec) => {
     const panel = (spec as { hconcat: { encoding: { y: { scale: unknown; axis: { title: string } } } }[] }).hconcat[0];
     return { domain: (panel.encoding.y.scale as { domain: number[] }).domain, title: panel.encoding.y.axis.title };
   };
@@ -313,7 +339,7 @@ test("compareRunsSpec's accuracy axis title says where the axis starts, and says
 });
 
 test("the source comparison table puts both figures in one row, numbers to 4 places, a dash where one is missing", () => {
-  const bundle = plot.sourceComparisonBundle(
+  const bundle = sourceComparisonBundle(
     [
       { quantity: "test accuracy", source: 0.8777, ours: 0.88216, note: "10,000 test images" },
       { quantity: "epoch 3 loss", source: null, ours: 0.31 },
@@ -325,12 +351,12 @@ test("the source comparison table puts both figures in one row, numbers to 4 pla
   assert.match(text, /test accuracy\s+0\.8777\s+0\.8822\s+10,000 test images/);
   assert.match(text, /epoch 3 loss\s+–\s+0\.3100/);
   assert.ok(String(bundle["text/html"]).includes("Lesson &lt;01&gt;"));
-  assert.throws(() => plot.sourceComparisonBundle([]), /at least one row/);
+  assert.throws(() => sourceComparisonBundle([]), /at least one row/);
 });
 
 test("a broken spec fails with a message naming the chart", () => {
   assert.throws(
-    () => plot.compileVegaLite({ title: "Bad chart", mark: "nonsense-mark", data: { values: [] } }),
+    () => compileVegaLite({ title: "Bad chart", mark: "nonsense-mark", data: { values: [] } }),
     /Bad chart/,
   );
 });
@@ -338,28 +364,28 @@ test("a broken spec fails with a message naming the chart", () => {
 test("confusion matrix, per-class accuracy and mistakes are computed from plain data", () => {
   assert.equal(matrix[0][1], 1); // label 0 at index 0 predicted as 1
   assert.equal(matrix[1][1], 2);
-  assert.equal(metrics.matrixAccuracy(matrix), 15 / 20);
-  const perClass = metrics.perClassAccuracy(matrix);
+  assert.equal(matrixAccuracy(matrix), 15 / 20);
+  const perClass = perClassAccuracy(matrix);
   assert.equal(perClass[0].accuracy, 0.5);
   assert.equal(perClass[1].accuracy, 1);
   const probs = labels.map((_, i) => softmaxRow(predicted[i], 0.5 + i / 50));
-  const mistakes = metrics.mostConfidentMistakes(probs, labels, 3);
+  const mistakes = mostConfidentMistakes(probs, labels, 3);
   assert.deepEqual(
     mistakes.map((m) => m.index),
     [16, 12, 8],
   );
   assert.equal(mistakes[0].predicted, (labels[16] + 1) % 10);
-  assert.throws(() => metrics.confusionMatrix([0, 1], [0]), /2 labels but 1 predictions/);
-  assert.throws(() => metrics.confusionMatrix([0], [12]), /not a class/);
+  assert.throws(() => confusionMatrix([0, 1], [0]), /2 labels but 1 predictions/);
+  assert.throws(() => confusionMatrix([0], [12]), /not a class/);
 });
 
 test("smoothing removes start-up bias and downsampling keeps the mean", () => {
   assert.deepEqual(
-    plot.smooth([4, 4, 4], 0.9).map((v) => +v.toFixed(9)),
+    smooth([4, 4, 4], 0.9).map((v) => +v.toFixed(9)),
     [4, 4, 4],
   );
   const pts = Array.from({ length: 1000 }, (_, i) => ({ x: i, y: i % 2 }));
-  const down = plot.downsample(pts, 100);
+  const down = downsample(pts, 100);
   assert.equal(down.length, 100);
   assert.ok(down.every((p) => Math.abs(p.y - 0.5) < 1e-9));
 });

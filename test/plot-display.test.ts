@@ -3,12 +3,19 @@ import * as tf from "@tensorflow/tfjs";
 import { before, test } from "node:test";
 import * as plot from "../lib/plot";
 import { useCpu } from "./helpers";
+import { newLiveDisplay, showBundle } from "../lib/plot/display";
+import { modelSummaryText, summarizeModel } from "../lib/plot/modelSummary";
+import { formatDuration, progressBar, progressLine } from "../lib/plot/progress";
+import { grayImagePng } from "../lib/plot/raster";
+import { VEGA_LITE_MIME, VegaLiteSpec } from "../lib/plot/render";
+import { trainingBoard } from "../lib/plot/trainingBoard";
+import { DisplayMessage, DisplayWriter, inNotebook, setDisplayWriter } from "../lib/util/notebook";
 
 before(useCpu);
 
-type Sent = { message: plot.DisplayMessage; update: boolean };
+type Sent = { message: DisplayMessage; update: boolean };
 
-function fakeWriter(): { sent: Sent[]; writer: plot.DisplayWriter } {
+function fakeWriter(): { sent: Sent[]; writer: DisplayWriter } {
   const sent: Sent[] = [];
   return {
     sent,
@@ -35,9 +42,9 @@ function fakeStream(isTTY: boolean) {
 }
 
 test("outside a notebook nothing is sent and nothing throws", async () => {
-  assert.equal(plot.inNotebook(), false);
-  assert.equal(plot.showBundle({ "text/plain": "x" }), false);
-  assert.equal(plot.newLiveDisplay().update({ "text/plain": "x" }), false);
+  assert.equal(inNotebook(), false);
+  assert.equal(showBundle({ "text/plain": "x" }), false);
+  assert.equal(newLiveDisplay().update({ "text/plain": "x" }), false);
   await plot.showChart(plot.testAccuracySpec([{ name: "m", accuracy: 0.5 }]));
   plot.showModelSummary({ name: "empty", layers: [] }, {});
 });
@@ -57,11 +64,8 @@ test("showChart adds one problem line under a chart that warns or draws nothing,
 
 test("showBundle sends one display_data with every MIME type, binary as base64", () => {
   const { sent, writer } = fakeWriter();
-  const png = plot.grayImagePng([0, 1, 1, 0], { width: 2 });
-  assert.equal(
-    plot.showBundle({ "image/png": png, "text/plain": "2x2", "application/json": { a: 1 } }, { writer }),
-    true,
-  );
+  const png = grayImagePng([0, 1, 1, 0], { width: 2 });
+  assert.equal(showBundle({ "image/png": png, "text/plain": "2x2", "application/json": { a: 1 } }, { writer }), true);
   assert.equal(sent.length, 1);
   const { message, update } = sent[0];
   assert.equal(update, false);
@@ -73,21 +77,21 @@ test("showBundle sends one display_data with every MIME type, binary as base64",
 
 test("setDisplayWriter routes every display call and can be reset", () => {
   const { sent, writer } = fakeWriter();
-  plot.setDisplayWriter(writer);
+  setDisplayWriter(writer);
   try {
-    assert.equal(plot.inNotebook(), true);
-    plot.showPng(plot.grayImagePng([1, 0, 0, 1], { width: 2 }), "tiny");
+    assert.equal(inNotebook(), true);
+    plot.showPng(grayImagePng([1, 0, 0, 1], { width: 2 }), "tiny");
   } finally {
-    plot.setDisplayWriter(null);
+    setDisplayWriter(null);
   }
-  assert.equal(plot.inNotebook(), false);
+  assert.equal(inNotebook(), false);
   assert.equal(sent.length, 1);
   assert.deepEqual(Object.keys(sent[0].message.data).sort(), ["image/png", "text/plain"]);
 });
 
 test("a live display first sends display_data, then update_display_data with the same display_id", () => {
   const { sent, writer } = fakeWriter();
-  const live = plot.newLiveDisplay({ writer });
+  const live = newLiveDisplay({ writer });
   for (let i = 0; i < 3; i++) live.update({ "text/plain": `step ${i}` });
   assert.deepEqual(
     sent.map((s) => s.update),
@@ -96,7 +100,7 @@ test("a live display first sends display_data, then update_display_data with the
   assert.ok(live.id.length >= 8);
   assert.ok(sent.every((s) => s.message.transient.display_id === live.id));
   assert.equal(live.sent, 3);
-  const other = plot.newLiveDisplay({ writer });
+  const other = newLiveDisplay({ writer });
   assert.notEqual(other.id, live.id);
 });
 
@@ -109,8 +113,8 @@ test("showChart sends vega-lite as JSON, a PNG with its display size, and text i
   await plot.showChart(spec, { writer });
   assert.equal(sent.length, 1);
   const { data, metadata } = sent[0].message;
-  assert.deepEqual(Object.keys(data).sort(), [plot.VEGA_LITE_MIME, "image/png", "text/plain"].sort());
-  assert.equal(typeof data[plot.VEGA_LITE_MIME], "object");
+  assert.deepEqual(Object.keys(data).sort(), [VEGA_LITE_MIME, "image/png", "text/plain"].sort());
+  assert.equal(typeof data[VEGA_LITE_MIME], "object");
   assert.match(String(data["image/png"]), /^iVBORw0KGgo/); // base64 of the PNG signature
   assert.match(String(data["text/plain"]), /Test accuracy per model/);
   assert.ok((metadata["image/png"] as { width: number }).width > 100);
@@ -127,7 +131,7 @@ function tinyConvModel(): tf.Sequential {
 
 test("model summary lists layers, shapes and params like Keras, as HTML + text", () => {
   const model = tinyConvModel();
-  const summary = plot.summarizeModel(model);
+  const summary = summarizeModel(model);
   assert.deepEqual(
     summary.layers.map((l) => [l.name, l.type, l.outputShape, l.params]),
     [
@@ -139,7 +143,7 @@ test("model summary lists layers, shapes and params like Keras, as HTML + text",
   );
   assert.equal(summary.totalParams, model.countParams());
   assert.deepEqual([summary.trainableParams, summary.nonTrainableParams], [27098, 8]);
-  const text = plot.modelSummaryText(summary);
+  const text = modelSummaryText(summary);
   assert.match(text, /out \(Dense\)\s+\[null, 10\]\s+27,050/);
   assert.match(text, /Non-trainable params: 8/);
   const { sent, writer } = fakeWriter();
@@ -173,7 +177,7 @@ test("training board keeps one display updated during a real fit and records his
   const model = tinyDenseModel();
   const { sent, writer } = fakeWriter();
   const term = fakeStream(true);
-  const board = plot.trainingBoard({
+  const board = trainingBoard({
     title: "Tiny fit",
     totalEpochs: 3,
     batchSize: 8,
@@ -204,12 +208,12 @@ test("training board keeps one display updated during a real fit and records his
   assert.equal(new Set(sent.map((s) => s.message.transient.display_id)).size, 1);
 
   const final = sent[sent.length - 1].message;
-  assert.ok(final.data["image/png"] && final.data[plot.VEGA_LITE_MIME]);
+  assert.ok(final.data["image/png"] && final.data[VEGA_LITE_MIME]);
   assert.match(
     String(final.data["text/plain"]),
     /Tiny fit: done: 3 epochs in \d+:\d\d · loss [\d.]+ · acc [\d.]+% · val loss/,
   );
-  const rows = (final.data[plot.VEGA_LITE_MIME] as plot.VegaLiteSpec).data.values as { series: string }[];
+  const rows = (final.data[VEGA_LITE_MIME] as VegaLiteSpec).data.values as { series: string }[];
   assert.equal(rows.filter((r) => r.series === "validation").length, 6); // loss + accuracy, 3 epochs
 
   const history = board.history();
@@ -231,7 +235,7 @@ test("training board in a terminal prints one line per epoch when not a TTY, \\r
   const { x, y } = tinyData(32);
   const model = tinyDenseModel();
   const plain = fakeStream(false);
-  const board = plot.trainingBoard({
+  const board = trainingBoard({
     totalEpochs: 2,
     batchSize: 8,
     samples: 32,
@@ -245,7 +249,7 @@ test("training board in a terminal prints one line per epoch when not a TTY, \\r
   assert.equal(board.displayUpdates, 0);
 
   const tty = fakeStream(true);
-  const board2 = plot.trainingBoard({
+  const board2 = trainingBoard({
     totalEpochs: 1,
     batchSize: 8,
     samples: 32,
@@ -259,7 +263,7 @@ test("training board in a terminal prints one line per epoch when not a TTY, \\r
   );
   assert.ok(tty.writes.filter((w) => w.endsWith("\n")).length <= 2);
 
-  const silent = plot.trainingBoard({ mode: "silent" });
+  const silent = trainingBoard({ mode: "silent" });
   await model.fit(x, y, { epochs: 1, batchSize: 8, callbacks: silent, verbose: 0 });
   assert.equal(silent.history().loss.length, 1);
   x.dispose();
@@ -268,7 +272,7 @@ test("training board in a terminal prints one line per epoch when not a TTY, \\r
 });
 
 test("progress line formats epoch, step, speed, ETA and metrics", () => {
-  const line = plot.progressLine({
+  const line = progressLine({
     epoch: 1,
     totalEpochs: 5,
     step: 120,
@@ -280,9 +284,9 @@ test("progress line formats epoch, step, speed, ETA and metrics", () => {
   });
   assert.equal(line, "epoch 2/5 · step 120/469 · 1534 img/s · ETA 0:42 · loss 0.5123 · acc 81.2%");
   assert.equal(
-    plot.progressLine({ epoch: 0, totalEpochs: 2, step: 5, stepsPerEpoch: 10, loss: 1 }, true, 4),
+    progressLine({ epoch: 0, totalEpochs: 2, step: 5, stepsPerEpoch: 10, loss: 1 }, true, 4),
     "epoch 1/2 [██░░] 5/10 · loss 1.0000",
   );
-  assert.equal(plot.formatDuration(3725), "1:02:05");
-  assert.equal(plot.progressBar(0.5, 4), "[██░░]");
+  assert.equal(formatDuration(3725), "1:02:05");
+  assert.equal(progressBar(0.5, 4), "[██░░]");
 });

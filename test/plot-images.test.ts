@@ -5,6 +5,9 @@ import { CLASS_NAMES } from "../lib/data/classes";
 import * as plot from "../lib/plot";
 import { hasGlyph, textWidth } from "../lib/plot/font";
 import { decodePng } from "./helpers";
+import { mistakesGridPng } from "../lib/plot/evaluationCharts";
+import { gridCaption } from "../lib/plot/imageGrid";
+import { grayImagePng, Raster, toGrayImage } from "../lib/plot/raster";
 
 function pixel(png: PNG, x: number, y: number): [number, number, number] {
   const i = (y * png.width + x) * 4;
@@ -26,7 +29,7 @@ const square = Array.from({ length: 784 }, (_, i) =>
 );
 
 test("grayImagePng upscales nearest-neighbour: crisp 8x8 blocks, exact size", () => {
-  const png = decodePng(plot.grayImagePng(square, { scale: 8 }));
+  const png = decodePng(grayImagePng(square, { scale: 8 }));
   assert.deepEqual([png.width, png.height], [224, 224]);
   assert.deepEqual(pixel(png, 80, 80), [255, 255, 255]); // first white pixel (10*8)
   assert.deepEqual(pixel(png, 79, 80), [0, 0, 0]); // last black pixel before it: no blur
@@ -38,12 +41,12 @@ test("grayImagePng upscales nearest-neighbour: crisp 8x8 blocks, exact size", ()
 
 test("toGrayImage accepts flat or nested data in 0-255 or 0-1 and rejects ragged input", () => {
   const nested = Array.from({ length: 28 }, (_, r) => square.slice(r * 28, r * 28 + 28).map((v) => v * 255));
-  const a = plot.toGrayImage(nested),
-    b = plot.toGrayImage(square);
+  const a = toGrayImage(nested),
+    b = toGrayImage(square);
   assert.deepEqual([a.width, a.height], [28, 28]);
   assert.deepEqual(Array.from(a.data), Array.from(b.data));
-  assert.throws(() => plot.toGrayImage([[1, 2], [3]]), /row 1 has 1 pixels/);
-  assert.throws(() => plot.toGrayImage([1, 2, 3]), /not a 2-pixel-wide rectangle/);
+  assert.throws(() => toGrayImage([[1, 2], [3]]), /row 1 has 1 pixels/);
+  assert.throws(() => toGrayImage([1, 2, 3]), /not a 2-pixel-wide rectangle/);
 });
 
 test("image grid PNG has the expected layout, captions and no red when predictions are right", () => {
@@ -77,7 +80,7 @@ test("wrong predictions get a red frame and caption; right ones green", () => {
 });
 
 test("caption text for grid items names the classes", () => {
-  const lines = plot.gridCaption({ image: square, label: 9, predicted: 7, probability: 0.5 });
+  const lines = gridCaption({ image: square, label: 9, predicted: 7, probability: 0.5 });
   assert.deepEqual(
     lines.map((l) => l.text),
     ["Ankle boot", "Sneaker 50%"],
@@ -93,16 +96,16 @@ test("mistakes grid shows only wrong predictions, most confident first", () => {
     [0.3, 0.7],
     [0.6, 0.4],
   ];
-  const png = decodePng(plot.mistakesGridPng(images, probs, [0, 0, 0, 1], { classNames: ["left", "right"] }));
+  const png = decodePng(mistakesGridPng(images, probs, [0, 0, 0, 1], { classNames: ["left", "right"] }));
   assert.ok(count(png, isRed) > 0);
-  assert.throws(() => plot.mistakesGridPng([square], [[0.9, 0.1]], [0]), /no mistakes/);
+  assert.throws(() => mistakesGridPng([square], [[0.9, 0.1]], [0]), /no mistakes/);
 });
 
 test("the bitmap font covers every class name", () => {
   for (const name of CLASS_NAMES) {
     for (const ch of name) assert.ok(hasGlyph(ch), `no glyph for "${ch}" in "${name}"`);
   }
-  const r = new plot.Raster(80, 12);
+  const r = new Raster(80, 12);
   const end = r.drawText("Bag", 1, 1, [0, 0, 0]);
   assert.equal(end, 1 + 3 * 6);
   assert.equal(textWidth("Bag", 2), (3 * 6 - 1) * 2);

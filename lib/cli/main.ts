@@ -5,12 +5,12 @@
  */
 import { UserError } from "../util/errors";
 import { Interrupted, stoppableWorkRunning } from "../util/interrupt";
-import { BENCH_HELP, benchCommand } from "./bench-command";
-import { DATA_HELP, dataCommand } from "./data-command";
-import { LESSONS_HELP, lessonsCommand } from "./lessons-command";
-import { PRESETS_HELP, presetsCommand } from "./presets-command";
-import { SERVE_HELP, serveCommand } from "./serve-command";
-import { TRAIN_HELP, trainCommand } from "./train-command";
+import { BENCH_HELP, benchCommand } from "./benchCommand";
+import { DATA_HELP, dataCommand } from "./dataCommand";
+import { LESSONS_HELP, lessonsCommand } from "./lessonsCommand";
+import { PRESETS_HELP, presetsCommand } from "./presetsCommand";
+import { SERVE_HELP, serveCommand } from "./serveCommand";
+import { TRAIN_HELP, trainCommand } from "./trainCommand";
 
 interface Command {
   help: string;

@@ -37,6 +37,42 @@ function pixelData(
   return { rows, width: gray.width, height: gray.height, range: defaultRange(raw) };
 }
 
+/**
+ * The image as one rectangle per pixel (row 0 at the top, axes in pixel coordinates): data, mark and encoding of a
+ * vega-lite view, with titled pixel axes or none, and the given colour encoding.
+ */
+function pixelRectangles(
+  pixels: { rows: PixelRow[]; width: number; height: number },
+  options: { axes: boolean; tooltip: boolean; color: VegaLiteSpec },
+): VegaLiteSpec {
+  const axis = (name: string) => (options.axes ? { title: `${name} (pixel)`, grid: false } : null);
+  return {
+    data: { values: pixels.rows },
+    transform: [
+      { calculate: "datum.col + 1", as: "col2" },
+      { calculate: "datum.row + 1", as: "row2" },
+    ],
+    mark: { type: "rect", ...(options.tooltip ? { tooltip: true } : {}), aria: false },
+    encoding: {
+      x: {
+        field: "col",
+        type: "quantitative",
+        scale: { domain: [0, pixels.width], nice: false },
+        axis: axis("column"),
+      },
+      x2: { field: "col2" },
+      y: {
+        field: "row",
+        type: "quantitative",
+        scale: { domain: [0, pixels.height], nice: false, reverse: true },
+        axis: axis("row"),
+      },
+      y2: { field: "row2" },
+      color: options.color,
+    },
+  };
+}
+
 /** Options for {@link imageSpec}. */
 export interface ImageSpecOptions {
   /** Chart title (default: the class name when `label` is given, else "Image"). */
@@ -74,39 +110,24 @@ export function imageSpec(image: ImageInput, options: ImageSpecOptions = {}): Ve
     title: title(heading, `${width}x${height} pixels, values ${range[0]}–${range[1]}`),
     width: size,
     height: Math.round((size * height) / width),
-    data: { values: rows },
-    transform: [
-      { calculate: "datum.col + 1", as: "col2" },
-      { calculate: "datum.row + 1", as: "row2" },
-    ],
-    mark: { type: "rect", tooltip: true, aria: false },
-    encoding: {
-      x: {
-        field: "col",
-        type: "quantitative",
-        scale: { domain: [0, width], nice: false },
-        axis: { title: "column (pixel)", grid: false },
-      },
-      x2: { field: "col2" },
-      y: {
-        field: "row",
-        type: "quantitative",
-        scale: { domain: [0, height], nice: false, reverse: true },
-        axis: { title: "row (pixel)", grid: false },
-      },
-      y2: { field: "row2" },
-      color: {
-        field: "value",
-        type: "quantitative",
-        scale: color,
-        legend: {
-          title: "pixel value",
-          gradientLength: Math.round((size * height) / width) - 20,
-          gradientThickness: 14,
-          orient: "right",
+    ...pixelRectangles(
+      { rows, width, height },
+      {
+        axes: true,
+        tooltip: true,
+        color: {
+          field: "value",
+          type: "quantitative",
+          scale: color,
+          legend: {
+            title: "pixel value",
+            gradientLength: Math.round((size * height) / width) - 20,
+            gradientThickness: 14,
+            orient: "right",
+          },
         },
       },
-    },
+    ),
   });
 }
 
@@ -167,29 +188,19 @@ export function predictionSpec(
         title: { text: "input image", fontSize: 12, fontWeight: "normal" },
         width: side,
         height: Math.round((side * height) / width),
-        data: { values: rows },
-        transform: [
-          { calculate: "datum.col + 1", as: "col2" },
-          { calculate: "datum.row + 1", as: "row2" },
-        ],
-        mark: { type: "rect", aria: false },
-        encoding: {
-          x: { field: "col", type: "quantitative", scale: { domain: [0, width], nice: false }, axis: null },
-          x2: { field: "col2" },
-          y: {
-            field: "row",
-            type: "quantitative",
-            scale: { domain: [0, height], nice: false, reverse: true },
-            axis: null,
+        ...pixelRectangles(
+          { rows, width, height },
+          {
+            axes: false,
+            tooltip: false,
+            color: {
+              field: "value",
+              type: "quantitative",
+              scale: { domain: [...range], range: ["black", "white"] },
+              legend: null,
+            },
           },
-          y2: { field: "row2" },
-          color: {
-            field: "value",
-            type: "quantitative",
-            scale: { domain: [...range], range: ["black", "white"] },
-            legend: null,
-          },
-        },
+        ),
       },
       {
         title: { text: "model output", fontSize: 12, fontWeight: "normal" },

@@ -1,89 +1,43 @@
 /**
- * Display toolkit for the Fashion-MNIST lessons: charts (vega-lite + static SVG fallback), PNG image grids,
- * a live training board, evaluation pictures, model summaries and run comparisons.
+ * `fm.plot`: the pictures the lessons show, each name under the lesson that first uses it. The generic toolkit lives
+ * in lib/plot/ (rendering, display, image grids, evaluation charts, model summaries, run charts, tables); a chart that
+ * exists for one lesson lives in lib/plot/lessons/lessonNN.ts.
  *
  * Compute and display are separate: `...Spec` functions return vega-lite specs and `...Png` functions return
- * PNG bytes from plain data; `showChart`, `showPng`, `showBundle` put them in the notebook.
+ * PNG bytes from plain data; `showChart`, `showPng` and the other `show...` functions put them in the notebook.
  *
- * @example import * as plot from "../dist/lib/plot"; await plot.showChart(plot.confusionMatrixSpec(m));
+ * @example await fm.plot.showChart(fm.plot.confusionMatrixSpec(evaluation.confusion));
  */
-export { className } from "./classNames";
-export { DisplayMessage, DisplayWriter, setDisplayWriter, currentDisplayWriter, inNotebook } from "../util/notebook";
-export { MimeBundle, ShowOptions, LiveDisplay, encodeBundle, showBundle, newLiveDisplay } from "./display";
+
+// Lesson 00: showing a chart or a picture, images, the confusion matrix
+export { showChart, showPng } from "./render";
+export { imageGridPng } from "./imageGrid";
+export { imageSpec } from "./imageCharts";
+export { confusionMatrixSpec } from "./evaluationCharts";
+
+// Lesson 01: predictions, per-class accuracy, a model's summary, runs side by side, the source's figures beside ours
+export { predictionSpec } from "./imageCharts";
+export { perClassAccuracySpec } from "./evaluationCharts";
+export { showModelSummary } from "./modelSummary";
+export { compareRunsSpec, accuracyDotsSpec } from "./runCharts";
+export { showSourceComparison } from "./sourceTable";
+
+// Lesson 02: a model's graph, test accuracy per run and per setting, dead units
+export { showModelGraph } from "./modelGraph";
+export { testAccuracySpec, settingDotsSpec, SettingValue } from "./runCharts";
+export { deadUnitsSpec } from "./lessons/lesson02";
+
+// Lesson 03: feature maps as a grid, tables, where overfitting starts
+export { channelGridPng } from "./channelGrid";
+export { showTable } from "./table";
+export { overfittingSpec } from "./lessons/lesson03";
+
+// Lesson 04: accuracy against steps, the source's ladder beside ours
+export { accuracyByStepsSpec, trainingAccuracyBySteps, StepSeries } from "./lessons/lesson04";
+export { sourceVersusOursSpec } from "./sourceCharts";
+
+// Lesson 06: every model's record side by side
 export {
-  VegaLiteSpec,
-  VEGA_LITE_SCHEMA,
-  VEGA_LITE_MIME,
-  RenderedPng,
-  RenderedChart,
-  ChartBundleOptions,
-  CHART_PROBLEM_PREFIX,
-  compileVegaLite,
-  chartTitle,
-  renderChart,
-  chartProblems,
-  chartProblemLine,
-  renderSvg,
-  canRenderPng,
-  svgToPng,
-  renderPng,
-  chartBundle,
-  showChart,
-  showPng,
-} from "./render";
-export { NotebookJson, NotebookChartReport, checkNotebookCharts, checkNotebookChartsFile } from "./notebookCharts";
-export { Rgb, ImageInput, GrayImage, GrayOptions, toGrayImage, Raster, grayImagePng, pngDataUrl } from "./raster";
-export { GridItem, ImageGridOptions, imageGridPng, gridCaption } from "./imageGrid";
-export { ImageSpecOptions, PredictionSpecOptions, imageSpec, predictionSpec } from "./imageCharts";
-export {
-  EvaluationChartOptions,
-  MistakesGridOptions,
-  confusionMatrixSpec,
-  perClassAccuracySpec,
-  mistakesGridPng,
-} from "./evaluationCharts";
-export { smooth, downsample } from "./series";
-export { TrainingCurvesOptions, trainingCurvesSpec } from "./trainingCharts";
-export { ProgressState, formatDuration, progressBar, progressLine } from "./progress";
-export { BoardMode, TrainingBoardOptions, TrainingBoard, trainingBoard } from "./trainingBoard";
-export {
-  SummaryLayer,
-  SummaryModel,
-  LayerSummary,
-  ModelSummary,
-  summarizeModel,
-  formatCount,
-  modelSummaryText,
-  modelSummaryHtml,
-  modelSummaryBundle,
-  showModelSummary,
-} from "./modelSummary";
-export {
-  MetricHistory,
-  NamedRun,
-  CompareRunsOptions,
-  ModelScore,
-  NamedAccuracy,
-  SettingValue,
-  SettingDotsOptions,
-  compareRunsSpec,
-  testAccuracySpec,
-  accuracyDotsSpec,
-  settingDotsSpec,
-} from "./compareCharts";
-export { COLORS } from "./specCommon";
-export { GraphLayer, GraphModel, modelGraphSvg, showModelGraph } from "./modelGraph";
-export { NamedDeadUnits, deadUnitsSpec } from "./deadUnitsChart";
-export { SourceFigure, SourceTableOptions, sourceComparisonBundle, showSourceComparison } from "./sourceTable";
-export { BatchSpeed, batchScalingSpec } from "./benchCharts";
-export { ChannelGridOptions, channelGridPng } from "./channelGrid";
-export { SourceComparisonStep, SourceComparisonOptions, sourceVersusOursSpec } from "./sourceCharts";
-export { EpochHistory, OverfittingOptions, overfittingSpec } from "./overfittingChart";
-export { TableRow, TableOptions, tableBundle, showTable } from "./table";
-export { RESULT_MIME, showResult } from "./resultCard";
-export { StepSeries, StepsChartOptions, accuracyByStepsSpec, trainingAccuracyBySteps } from "./stepsChart";
-export {
-  ComparedRecord,
   recordsOverviewSpec,
   accuracyVsTimeSpec,
   confusionMatricesSpec,
@@ -91,4 +45,4 @@ export {
   sharedConfusionsSpec,
   agreementSpec,
   benchmarkSpec,
-} from "./comparisonCharts";
+} from "./lessons/lesson06";

@@ -1,7 +1,8 @@
 /**
- * Text progress for training: durations, a one-line status (epoch, step, img/s, ETA, metrics) and a
- * text progress bar. Pure formatting, no I/O.
+ * Progress of a training run: the estimate (step, images per second, time left) from what the recorder holds, and
+ * its text: durations, a one-line status (epoch, step, img/s, ETA, metrics) and a text progress bar. No I/O.
  */
+import type { TrainingRecorder } from "../metrics/trainingRecord";
 
 /** What a progress line shows. Missing values are left out. */
 export interface ProgressState {
@@ -61,4 +62,35 @@ export function progressLine(state: ProgressState, withBar = false, barWidth = 2
   if (state.valLoss !== undefined) parts.push(`val loss ${state.valLoss.toFixed(4)}`);
   if (state.valAcc !== undefined) parts.push(`val acc ${(state.valAcc * 100).toFixed(1)}%`);
   return parts.join(" · ");
+}
+
+/**
+ * Where a run stands in `epoch`: the step in the epoch, images per second over the epoch so far, the time left for
+ * the whole run (the time per batch so far times the batches left, when the plan gives the epochs and batches per
+ * epoch), the epoch's running loss and accuracy, and the last finished epoch's validation values.
+ *
+ * @param elapsed - seconds since the run began and since the epoch began
+ */
+export function estimateProgress(
+  recorder: TrainingRecorder,
+  epoch: number,
+  elapsed: { run: number; epoch: number },
+): ProgressState {
+  const stepsPerEpoch = recorder.stepsPerEpoch();
+  const totalEpochs = recorder.plan.totalEpochs;
+  const totalSteps = stepsPerEpoch && totalEpochs ? stepsPerEpoch * totalEpochs : undefined;
+  const done = recorder.stepsDone;
+  const last = recorder.lastEpoch();
+  return {
+    epoch,
+    totalEpochs,
+    step: recorder.epochBatches,
+    stepsPerEpoch,
+    imagesPerSecond: recorder.epochImages > 0 ? recorder.epochImages / Math.max(1e-3, elapsed.epoch) : undefined,
+    etaSeconds: totalSteps && done > 0 ? Math.max(0, (elapsed.run / done) * (totalSteps - done)) : undefined,
+    loss: recorder.runningLoss(),
+    acc: recorder.runningAcc(),
+    valLoss: last?.valLoss,
+    valAcc: last?.valAcc,
+  };
 }

@@ -12,7 +12,7 @@ const fs = require("fs");
 const path = require("path");
 
 const ROOT = path.join(__dirname, "..", "..");
-const { paramsHeader, PARAMS_HEADER_PATH } = require(path.join(ROOT, "dist", "lib", "backend", "onednn", "params-header.js"));
+const { paramsHeader, PARAMS_HEADER_PATH } = require(path.join(ROOT, "dist", "lib", "backend", "onednn", "paramsHeader.js"));
 const file = path.join(ROOT, PARAMS_HEADER_PATH);
 const text = paramsHeader();
 const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";

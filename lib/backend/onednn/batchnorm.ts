@@ -1,7 +1,7 @@
 /**
  * Batch norm over the last axis in native code: FusedBatchNorm (the forward formula tfjs's batchNorm op runs), and the
  * library's training-step pair FmBatchNormTrain (batch statistics and y in one call) and FmBatchNormTrainGrad (dx,
- * dgamma, dbeta in one call), which lib/backend/batchnorm-train.ts defines.
+ * dgamma, dbeta in one call), which lib/backend/batchnormTrain.ts defines.
  */
 import * as tf from "@tensorflow/tfjs";
 import { callNative, NativeKernel, ready } from "./context";
@@ -54,7 +54,7 @@ function perChannel(C: number, ...tensors: (tf.TensorInfo | undefined)[]): boole
 }
 
 /**
- * FmBatchNormTrain (lib/backend/batchnorm-train.ts): inputs x, gamma, beta; attr epsilon; outputs [y, mean, variance]
+ * FmBatchNormTrain (lib/backend/batchnormTrain.ts): inputs x, gamma, beta; attr epsilon; outputs [y, mean, variance]
  * with the statistics over every axis but the last (variance biased, as tf.moments).
  */
 export const batchNormTrain: NativeKernel = (args, addon) => {

@@ -127,46 +127,33 @@ export const conv2d: NativeKernel = (args, addon) => forward(args, addon, false)
 /** FusedConv2D: conv + bias + activation in one oneDNN primitive (not prelu). */
 export const fusedConv2d: NativeKernel = (args, addon) => forward(args, addon, true);
 
-/** Conv2DBackpropInput: gradient of the convolution with respect to its input. */
-export const conv2dBackpropInput: NativeKernel = (args, addon) => {
+/**
+ * A gradient of the convolution: with respect to its input ("data": the kernel receives the filter and the input's
+ * shape) or its filter ("filter": it receives x and the filter's shape). The gradient takes the place of the operand
+ * it belongs to.
+ */
+function backprop(args: KernelArgs, addon: OnednnAddon, of: "data" | "filter"): tf.TensorInfo | null {
   const { inputs, attrs = {}, backend } = args;
   const dy = inputs.dy as tf.TensorInfo;
-  const filter = inputs.filter as tf.TensorInfo;
-  const inputShape = attrs.inputShape as number[];
-  if (dy.dtype !== "float32" || filter.dtype !== "float32" || !dataFormatOk(attrs) || inputShape.length !== 4)
-    return null;
-  const info = backpropInfo(inputShape, filter.shape, dy.shape, attrs);
+  const given = (of === "data" ? inputs.filter : inputs.x) as tf.TensorInfo;
+  const gradientShape = (of === "data" ? attrs.inputShape : attrs.filterShape) as number[];
+  const [xShape, filterShape] = of === "data" ? [gradientShape, given.shape] : [given.shape, gradientShape];
+  if (dy.dtype !== "float32" || given.dtype !== "float32" || !dataFormatOk(attrs) || xShape.length !== 4) return null;
+  const info = backpropInfo(xShape, filterShape, dy.shape, attrs);
   if (!info) return null;
-  const out = backend.makeOutput(inputShape.slice(), "float32");
+  const out = backend.makeOutput(gradientShape.slice(), "float32");
   ready(addon, backend);
-  runConv(
-    addon,
-    CONV_KIND.BackwardData,
-    info,
-    backward(byteOffset(backend, out), byteOffset(backend, filter), byteOffset(backend, dy)),
-  );
+  const [x, filter] = of === "data" ? [out, given] : [given, out];
+  const kind = of === "data" ? CONV_KIND.BackwardData : CONV_KIND.BackwardFilter;
+  runConv(addon, kind, info, backward(byteOffset(backend, x), byteOffset(backend, filter), byteOffset(backend, dy)));
   return out;
-};
+}
+
+/** Conv2DBackpropInput: gradient of the convolution with respect to its input. */
+export const conv2dBackpropInput: NativeKernel = (args, addon) => backprop(args, addon, "data");
 
 /** Conv2DBackpropFilter: gradient of the convolution with respect to its filter. */
-export const conv2dBackpropFilter: NativeKernel = (args, addon) => {
-  const { inputs, attrs = {}, backend } = args;
-  const x = inputs.x as tf.TensorInfo;
-  const dy = inputs.dy as tf.TensorInfo;
-  const filterShape = attrs.filterShape as number[];
-  if (x.dtype !== "float32" || dy.dtype !== "float32" || !dataFormatOk(attrs) || x.shape.length !== 4) return null;
-  const info = backpropInfo(x.shape, filterShape, dy.shape, attrs);
-  if (!info) return null;
-  const out = backend.makeOutput(filterShape.slice(), "float32");
-  ready(addon, backend);
-  runConv(
-    addon,
-    CONV_KIND.BackwardFilter,
-    info,
-    backward(byteOffset(backend, x), byteOffset(backend, out), byteOffset(backend, dy)),
-  );
-  return out;
-};
+export const conv2dBackpropFilter: NativeKernel = (args, addon) => backprop(args, addon, "filter");
 
 /**
  * The convolution both gradient kernels undo (dilation 1, NHWC), or null when the addon cannot run it or the

@@ -20,8 +20,8 @@ import {
 } from "./elementwise";
 import { batchMatMul, fusedMatMul } from "./matmul";
 import { batchNormTrain, batchNormTrainGrad, fusedBatchNorm } from "./batchnorm";
-import { BATCH_NORM_TRAIN_GRAD_KERNEL, BATCH_NORM_TRAIN_KERNEL } from "../batchnorm-train";
-import { adamUpdate, dropoutMultiplier, rmspropUpdate } from "./library-kernels";
+import { BATCH_NORM_TRAIN_GRAD_KERNEL, BATCH_NORM_TRAIN_KERNEL } from "../batchnormTrain";
+import { adamUpdate, dropoutMultiplier, rmspropUpdate } from "./libraryKernels";
 import { ADAM_KERNEL } from "../wasm/kernels/adam";
 import { RMSPROP_KERNEL } from "../wasm/kernels/rmsprop";
 import { DROPOUT_KERNEL } from "../wasm/kernels/dropout";

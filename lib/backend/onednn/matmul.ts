@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { activationCode, callNative, KernelArgs, NativeKernel, ready } from "./context";
 import { ACTIVATION } from "./params";
 import { byteOffset, sizeOf } from "../wasm/heap";
+import { matMulDims } from "../matmulShape";
 import { OnednnAddon } from "./addon";
 
 function run(args: KernelArgs, addon: OnednnAddon, fused: boolean): tf.TensorInfo | null {
@@ -20,17 +21,8 @@ function run(args: KernelArgs, addon: OnednnAddon, fused: boolean): tf.TensorInf
   if (act === undefined) return null;
   const ta = Boolean(attrs.transposeA);
   const tb = Boolean(attrs.transposeB);
-  const ra = a.shape.length;
-  const rb = b.shape.length;
-  const M = ta ? a.shape[ra - 1] : a.shape[ra - 2];
-  const K = ta ? a.shape[ra - 2] : a.shape[ra - 1];
-  const Kb = tb ? b.shape[rb - 1] : b.shape[rb - 2];
-  const N = tb ? b.shape[rb - 2] : b.shape[rb - 1];
-  if (K !== Kb || M === 0 || N === 0 || K === 0) return null;
-  const outerA = a.shape.slice(0, -2);
-  const outerB = b.shape.slice(0, -2);
-  const batchA = sizeOf(outerA);
-  const batchB = sizeOf(outerB);
+  const { m: M, k: K, kB, n: N, outerA, outerB, batchA, batchB } = matMulDims(a.shape, b.shape, ta, tb);
+  if (K !== kB || M === 0 || N === 0 || K === 0) return null;
   let outer: number[];
   try {
     outer = tf.backend_util.assertAndGetBroadcastShape(outerA, outerB);

@@ -4,7 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import * as wasmBackend from "@tensorflow/tfjs-backend-wasm";
-import { withNodeThreadSupport } from "./node-threads";
+import { withNodeThreadSupport } from "./nodeThreads";
 
 /** What {@link createWasmBackend} ended up with. */
 export interface WasmSetup {

@@ -51,17 +51,27 @@ napi_value get_args(napi_env env, napi_callback_info info, size_t want, napi_val
   return nullptr;
 }
 
+// Reads a call's single argument as a typed array of type `want`: its data and byte length. Otherwise
+// throws a JS error saying `expected` and returns false.
+bool typed_array_arg(napi_env env, napi_callback_info info, napi_typedarray_type want, const char* expected,
+                     napi_value* arg, void** data, size_t* bytes) {
+  get_args(env, info, 1, arg);
+  napi_typedarray_type type;
+  if (!typed_array_bytes(env, *arg, data, bytes, &type) || type != want) {
+    throw_js(env, expected);
+    return false;
+  }
+  return true;
+}
+
 // setHeap(heapU8: Uint8Array): the wasm heap (works for ArrayBuffer and SharedArrayBuffer).
 napi_value SetHeap(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
-  get_args(env, info, 1, argv);
+  napi_value heap;
   void* data = nullptr;
   size_t bytes = 0;
-  napi_typedarray_type type;
-  if (!typed_array_bytes(env, argv[0], &data, &bytes, &type) || type != napi_uint8_array) {
-    throw_js(env, "setHeap expects the wasm module's HEAPU8 (a Uint8Array)");
+  if (!typed_array_arg(env, info, napi_uint8_array, "setHeap expects the wasm module's HEAPU8 (a Uint8Array)", &heap,
+                       &data, &bytes))
     return nullptr;
-  }
   g_heap = static_cast<uint8_t*>(data);
   g_heap_len = bytes;
   return nullptr;
@@ -69,17 +79,13 @@ napi_value SetHeap(napi_env env, napi_callback_info info) {
 
 // setParams(block: Float64Array): the parameter block every kernel call reads.
 napi_value SetParams(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
-  get_args(env, info, 1, argv);
+  napi_value block;
   void* data = nullptr;
   size_t bytes = 0;
-  napi_typedarray_type type;
-  if (!typed_array_bytes(env, argv[0], &data, &bytes, &type) || type != napi_float64_array) {
-    throw_js(env, "setParams expects a Float64Array");
+  if (!typed_array_arg(env, info, napi_float64_array, "setParams expects a Float64Array", &block, &data, &bytes))
     return nullptr;
-  }
   if (g_params_ref) napi_delete_reference(env, g_params_ref);
-  napi_create_reference(env, argv[0], 1, &g_params_ref);  // keep its memory alive
+  napi_create_reference(env, block, 1, &g_params_ref);  // keep its memory alive
   g_params = static_cast<double*>(data);
   g_params_len = bytes / sizeof(double);
   return nullptr;

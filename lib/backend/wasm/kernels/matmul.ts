@@ -7,7 +7,8 @@
  * cheaper of A·B and (Bᵀ·Aᵀ)ᵀ by the number of elements copied.
  */
 import * as tf from "@tensorflow/tfjs";
-import { StockKernels, WasmBackendLike, release, sizeOf } from "../heap";
+import { matMulDims } from "../../matmulShape";
+import { StockKernels, WasmBackendLike, release } from "../heap";
 
 interface Dims {
   batchA: number;
@@ -19,27 +20,15 @@ interface Dims {
 }
 
 function dims(a: tf.TensorInfo, b: tf.TensorInfo, tA: boolean, tB: boolean): Dims {
-  const ra = a.shape.length;
-  const rb = b.shape.length;
-  const m = tA ? a.shape[ra - 1] : a.shape[ra - 2];
-  const k = tA ? a.shape[ra - 2] : a.shape[ra - 1];
-  const kb = tB ? b.shape[rb - 1] : b.shape[rb - 2];
-  const n = tB ? b.shape[rb - 2] : b.shape[rb - 1];
-  if (k !== kb) {
+  const { m, k, kB, n, outerA, outerB, batchA, batchB } = matMulDims(a.shape, b.shape, tA, tB);
+  if (k !== kB) {
     throw new Error(
-      `MatMul: inner dimensions differ (${k} vs ${kb}) for shapes [${a.shape}] and [${b.shape}] ` +
+      `MatMul: inner dimensions differ (${k} vs ${kB}) for shapes [${a.shape}] and [${b.shape}] ` +
         `with transposeA=${tA}, transposeB=${tB}; fix the operand shapes`,
     );
   }
-  const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
-  return {
-    batchA: sizeOf(a.shape.slice(0, -2)),
-    batchB: sizeOf(b.shape.slice(0, -2)),
-    m,
-    k,
-    n,
-    outShape: [...outer, m, n],
-  };
+  const outer = tf.backend_util.assertAndGetBroadcastShape(outerA, outerB);
+  return { batchA, batchB, m, k, n, outShape: [...outer, m, n] };
 }
 
 function view(t: tf.TensorInfo, shape: number[]): tf.TensorInfo {

@@ -1,8 +1,8 @@
 /**
  * Charts of the benchmark: how training speed grows with the batch size, ours beside PyTorch's.
  */
-import { VegaLiteSpec } from "./render";
-import { finishSpec, title } from "./specCommon";
+import { VegaLiteSpec } from "../plot/render";
+import { finishSpec, title } from "../plot/specCommon";
 
 /** One measured speed: a preset trained at one batch size by one framework or backend. */
 export interface BatchSpeed {

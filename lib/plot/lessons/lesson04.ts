@@ -1,11 +1,11 @@
 /**
- * Accuracy against gradient steps, the unit TensorFlow 1's estimators count training in, with a marked step (such as
- * where a walkthrough stopped).
+ * Lesson 04 (04-cnn-deep): accuracy against gradient steps, the unit TensorFlow 1's estimators count training in,
+ * with a marked step (such as where a walkthrough stopped).
  */
-import { VegaLiteSpec } from "./render";
-import { COLORS, finishSpec, title } from "./specCommon";
-import type { TrainingRecord } from "../metrics/trainingRecord";
-import { downsample, smooth } from "./series";
+import { VegaLiteSpec } from "../render";
+import { COLORS, finishSpec, title } from "../specCommon";
+import type { TrainingRecord } from "../../metrics/trainingRecord";
+import { downsample, smooth } from "../series";
 
 /** A named series of (steps, accuracy 0..1) points. */
 export interface StepSeries {

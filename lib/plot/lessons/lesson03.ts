@@ -1,9 +1,10 @@
 /**
- * Training against validation, epoch by epoch, with the epoch early stopping kept marked: where overfitting starts.
+ * Lesson 03 (03-cnn-simple): training against validation, epoch by epoch, with the epoch early stopping kept marked:
+ * where overfitting starts.
  */
-import { runRows } from "./compareCharts";
-import { VegaLiteSpec } from "./render";
-import { COLORS, finishSpec, title } from "./specCommon";
+import { runRows } from "../runCharts";
+import { VegaLiteSpec } from "../render";
+import { COLORS, finishSpec, title } from "../specCommon";
 
 /** Per-epoch series of one run with validation, as `fm.train` returns them in `history`. */
 export interface EpochHistory {

@@ -24,7 +24,7 @@ function wasmOutDir(): string {
 /** Source of the pthread worker script shipped by tfjs-backend-wasm. */
 function workerSource(): string {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const mod = require(path.join(wasmOutDir(), "tfjs-backend-wasm-threaded-simd.worker.js"));
+  const mod = require("@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js");
   const src = mod && mod.wasmWorkerContents;
   if (typeof src !== "string") {
     throw new Error("tfjs-backend-wasm worker script not found in wasm-out; reinstall @tensorflow/tfjs-backend-wasm");

@@ -3,14 +3,14 @@
  * several confusion matrices at once, the confusions all models share, how often the models agree, and where the
  * course's models stand among published results.
  */
-import { BenchmarkSource, PublishedResult } from "../compare/benchmarks";
-import { SharedConfusion } from "../compare/agreement";
-import { accuracyFrontier, recordLabel, timedTraining } from "../compare/records";
-import type { ResultRecord } from "../metrics/results";
-import { CLASS_NAMES, className } from "./classNames";
-import { confusionCells, confusionCountLayer } from "./evaluationCharts";
-import { VegaLiteSpec } from "./render";
-import { COLORS, finishSpec, percent, title } from "./specCommon";
+import { BenchmarkSource, PublishedResult } from "../../compare/published";
+import { SharedConfusion } from "../../compare/agreement";
+import { accuracyFrontier, recordLabel, timedTraining } from "../../compare/records";
+import type { ResultRecord } from "../../metrics/results";
+import { CLASS_NAMES, className } from "../classNames";
+import { confusionCells, confusionCountLayer } from "../evaluationCharts";
+import { VegaLiteSpec } from "../render";
+import { COLORS, finishSpec, percent, title } from "../specCommon";
 
 /** The record fields the comparison charts read. */
 export type ComparedRecord = Pick<

@@ -1,6 +1,9 @@
-/** Charts of dead ReLU units (see `deadUnits` in lib/train/probe): how much of each hidden layer still works. */
-import { VegaLiteSpec } from "./render";
-import { finishSpec, title as chartTitle } from "./specCommon";
+/**
+ * Lesson 02 (02-keras-apis): the chart of dead ReLU units (see `deadUnits` in lib/train/probe), how much of each hidden
+ * layer still works.
+ */
+import { VegaLiteSpec } from "../render";
+import { finishSpec, title as chartTitle } from "../specCommon";
 
 /** One model's dead units, layer by layer (from `deadUnits`). */
 export interface NamedDeadUnits {

@@ -11,6 +11,17 @@ import { Interrupted, watchInterrupts } from "../util/interrupt";
 import { projectRoot } from "../util/paths";
 import { parseFlags, positiveInt, stringFlag } from "./args";
 
+/** scripts/jupyter-env.js, shared with the set-up script; the path is relative to this file's compiled form in dist/lib/cli/. */
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const jupyter = require("../../../scripts/jupyter-env.js") as {
+  /** The project-local Jupyter data folder that holds the course's kernelspec. */
+  JUPYTER_DIR: string;
+  /** A Python that can run Jupyter and nbclient, or null. */
+  findJupyterPython(): string | null;
+  /** The environment for Jupyter processes, with the course's kernelspec folder first on JUPYTER_PATH. */
+  jupyterEnv(extra?: Record<string, string>): NodeJS.ProcessEnv;
+};
+
 export const LESSONS_HELP = `fmnist lessons [--profile smoke|full] [--only 01,02] [--html] [--json] [--timeout S]
   Executes the lessons in order headlessly with the tslab kernel (nbclient). full (default) writes the executed
   notebooks in place; smoke (a small subset, one short epoch) writes them to .lessons-smoke/. Stops at the first
@@ -67,8 +78,7 @@ export async function lessonsCommand(argv: string[]): Promise<void> {
   const notebooks = lessonNotebooks(only);
   const root = projectRoot();
   const outDir = profile === "full" ? path.join(root, "notebooks") : path.join(root, ".lessons-smoke");
-  const jupyter = require(path.join(root, "scripts", "jupyter-env.js"));
-  const python: string | null = jupyter.findJupyterPython();
+  const python = jupyter.findJupyterPython();
   if (!python)
     throw new UserError(
       "No Python with nbclient and nbconvert found. Run `npm start` (or apt-get install python3-nbclient jupyter-nbconvert).",

@@ -1,8 +1,0 @@
-/**
- * Comparing the course's models as plain data: published benchmarks, agreement between models, the compared models and
- * their records.
- */
-export * from "./agreement";
-export * from "./benchmarks";
-export * from "./models";
-export * from "./records";
