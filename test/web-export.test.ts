@@ -29,7 +29,7 @@ test("weights split into tfjs web-format shards load back to the same prediction
   assert.equal(manifest[0].paths.length, shards);
   const reloaded = await loadModel("unused", dir);
   const set = syntheticSet(20);
-  assert.deepEqual(predictProbabilities(reloaded, set), predictProbabilities(model, set));
+  assert.deepEqual(await predictProbabilities(reloaded, set), await predictProbabilities(model, set));
   await assert.rejects(model.save(folderHandler(dir, { shardBytes: 0 })), UserError);
   model.dispose();
   reloaded.dispose();
@@ -110,7 +110,10 @@ test("a later lesson loads the saved model when there is one and trains the pres
   await saveModel(quick.model, "03-cnn-simple", dir);
   const saved = await savedOrQuickPreset("03-cnn-simple", "mlp", data, { epochs: 1, seed: 1 }, dir);
   assert.equal(saved.fit, null, "saved: loaded, not trained");
-  assert.deepEqual(predictProbabilities(saved.model, data.test), predictProbabilities(quick.model, data.test));
+  assert.deepEqual(
+    await predictProbabilities(saved.model, data.test),
+    await predictProbabilities(quick.model, data.test),
+  );
   quick.model.dispose();
   saved.model.dispose();
 });

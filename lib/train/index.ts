@@ -9,6 +9,7 @@ export * from "./result";
 export * from "./train";
 export * from "./run";
 export * from "./stopOnInterrupt";
+export * from "./stoppableLoop";
 export * from "./steps";
 export * from "./earlyStopping";
 export * from "./saveChecked";
