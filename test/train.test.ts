@@ -115,7 +115,7 @@ test("save then load gives identical predictions, with the optimizer restored", 
   await train(loaded, set, { epochs: 1, batchSize: 10 });
   await assert.rejects(
     loadModel("missing", `${dir}-missing`),
-    /No saved model at .*Run the lesson that trains it first/,
+    /No saved model at .*model\.json is missing\): save it again/,
   );
   model.dispose();
   loaded.dispose();
