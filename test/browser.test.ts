@@ -48,7 +48,7 @@ test("headless Chromium classifies the test images exactly as Node does", { skip
   assert.match(seen.backend, /^(wasm|webgl)/);
   assert.equal(seen.tests.length, TEST_IMAGES);
   const data = await loadFashionMnist();
-  const node = predictProbabilities(model, data.test.subset(TEST_IMAGES));
+  const node = await predictProbabilities(model, data.test.subset(TEST_IMAGES));
   seen.tests.forEach((image, i) => {
     const expected = node.subarray(i * 10, i * 10 + 10);
     assert.equal(image.index, i);

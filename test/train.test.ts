@@ -87,7 +87,7 @@ test("evaluate returns plain data that agrees with itself", async () => {
   const set = syntheticSet(50);
   const model = createPreset("mlp", { seed: 1 });
   await train(model, set, { epochs: 3, batchSize: 10 });
-  const e = evaluate(model, set, { mistakes: 5 });
+  const e = await evaluate(model, set, { mistakes: 5 });
   assert.equal(e.predictions.length, 50);
   assert.equal(e.probabilities.length, 500);
   const confusionTotal = e.confusion.flat().reduce((a, b) => a + b, 0);
@@ -107,12 +107,15 @@ test("save then load gives identical predictions, with the optimizer restored", 
   const dir = `${tempDir()}/cnn`;
   await saveModel(model, "cnn", dir);
   const loaded = await loadModel("cnn", dir);
-  assert.deepEqual(Array.from(predictProbabilities(loaded, set)), Array.from(predictProbabilities(model, set)));
+  assert.deepEqual(
+    Array.from(await predictProbabilities(loaded, set)),
+    Array.from(await predictProbabilities(model, set)),
+  );
   assert.ok(loaded.optimizer, "the loaded model is compiled");
   await train(loaded, set, { epochs: 1, batchSize: 10 });
   await assert.rejects(
     loadModel("missing", `${dir}-missing`),
-    /No saved model at .*Run the lesson that trains it first/,
+    /No saved model at .*model\.json is missing\): save it again/,
   );
   model.dispose();
   loaded.dispose();

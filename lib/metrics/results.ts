@@ -79,11 +79,52 @@ export function clearResults(profile: Profile, lesson: string, root = dataDir())
   return stale.length;
 }
 
+/** The fields every record has, with their types: a record without them is from another version of the course. */
+const RECORD_FIELDS: Partial<Record<keyof ResultRecord, "string" | "number">> = {
+  lesson: "string",
+  model: "string",
+  params: "number",
+  epochs: "number",
+  test_accuracy: "number",
+  train_accuracy: "number",
+  seconds: "number",
+  backend: "string",
+  profile: "string",
+};
+
+/**
+ * Reads one saved record and checks it (valid JSON, every field with its type, the profile of its folder).
+ *
+ * @throws UserError naming the file and the lesson that writes it again
+ */
+export function readRecord(file: string, profile: Profile): ResultRecord {
+  const lesson = path.basename(file).split("--")[0];
+  const number = /^(\d\d)-/.exec(lesson)?.[1];
+  const rerun = number
+    ? `re-run lesson ${lesson} (\`npm run lessons -- --profile ${profile} --only ${number}\`), which writes it again`
+    : "delete it and re-run the lesson that wrote it";
+  let record: ResultRecord;
+  try {
+    record = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new UserError(`${file} is truncated or corrupt (${(error as Error).message}): ${rerun}.`);
+  }
+  const wrong = Object.entries(RECORD_FIELDS).find(
+    ([key, type]) => typeof (record as unknown as Record<string, unknown> | null)?.[key] !== type,
+  );
+  if (wrong || record.profile !== profile) {
+    const what = wrong ? `its field ${wrong[0]} is missing or not a ${wrong[1]}` : `its profile is ${record.profile}`;
+    throw new UserError(`${file} is not a result record of this course's version (${what}): ${rerun}.`);
+  }
+  return record;
+}
+
 /**
  * The saved records of a profile, in lesson order.
  *
  * @param lessons when given, every one of these lessons must have saved at least one record
- * @throws UserError naming the lessons to run first when some are missing, or a record file that is not valid JSON
+ * @throws UserError naming the lessons to run first when some are missing, or a record file that is damaged
+ *   ({@link readRecord})
  */
 export function readResults(profile: Profile, options: { lessons?: string[]; root?: string } = {}): ResultRecord[] {
   const dir = resultsDir(profile, options.root);
@@ -93,15 +134,7 @@ export function readResults(profile: Profile, options: { lessons?: string[]; roo
         .filter((f) => f.endsWith(".json"))
         .sort()
     : [];
-  const records = files.map((f) => {
-    try {
-      return JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as ResultRecord;
-    } catch (error) {
-      throw new UserError(
-        `${path.join(dir, f)} is not a valid result record (${(error as Error).message}): delete it and re-run its lesson.`,
-      );
-    }
-  });
+  const records = files.map((f) => readRecord(path.join(dir, f), profile));
   const missing = (options.lessons ?? []).filter((lesson) => !records.some((r) => r.lesson === lesson));
   if (missing.length > 0) {
     const how = profile === "full" ? "run them in order" : "run them with `npm run lessons -- --profile smoke`";

@@ -7,6 +7,7 @@ import { NUM_CLASSES } from "../data/classes";
 import { ImageSet } from "../data/dataset";
 import { argmax, confusionMatrix, Mistake, mostConfidentMistakes, perClassAccuracy } from "../metrics/classification";
 import { inputSpecOf, makeBatch } from "./batches";
+import { runStoppableBatches } from "./stoppableLoop";
 
 /** Everything the lessons plot about a trained model, as plain data (no tensors). */
 export interface Evaluation {
@@ -28,14 +29,17 @@ export interface Evaluation {
 /**
  * Runs a model over a whole set in batches and measures it: loss, accuracy, per-class accuracy,
  * confusion matrix, each image's predicted class and probabilities, and the most confident mistakes.
+ * Jupyter's stop button (or Ctrl-C) stops it at the next batch boundary: `await` it.
+ *
+ * @throws Interrupted when an interrupt stopped it (nothing is measured then)
  */
-export function evaluate(
+export async function evaluate(
   model: tf.LayersModel,
   set: ImageSet,
   options: { batchSize?: number; divisor?: number; mistakes?: number } = {},
-): Evaluation {
+): Promise<Evaluation> {
   const { batchSize = 500, divisor = 255, mistakes: mistakeCount = 16 } = options;
-  const probabilities = predictProbabilities(model, set, { batchSize, divisor });
+  const probabilities = await predictProbabilities(model, set, { batchSize, divisor }, "Evaluation");
   const rows = Array.from({ length: set.count }, (_, i) =>
     probabilities.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES),
   );
@@ -55,24 +59,35 @@ export function evaluate(
   };
 }
 
-/** The model's class probabilities for every image of a set (10 per image), computed in batches. */
-export function predictProbabilities(
+/**
+ * The model's class probabilities for every image of a set (10 per image), computed in batches; an interrupt stops
+ * it at the next batch boundary.
+ *
+ * @param what - names the work in the error an interrupt raises
+ * @throws Interrupted when an interrupt stopped it
+ */
+export async function predictProbabilities(
   model: tf.LayersModel,
   set: ImageSet,
   options: { batchSize?: number; divisor?: number } = {},
-): Float32Array {
+  what = "Prediction",
+): Promise<Float32Array> {
   const { batchSize = 500, divisor = 255 } = options;
   const spec = { ...inputSpecOf(model), oneHot: false };
   const out = new Float32Array(set.count * NUM_CLASSES);
   const order = Array.from({ length: set.count }, (_, i) => i);
-  for (let start = 0; start < set.count; start += batchSize) {
+  await runStoppableBatches(what, Math.ceil(set.count / batchSize), async (batch) => {
+    const start = batch * batchSize;
     const end = Math.min(start + batchSize, set.count);
     const probs = tf.tidy(() => {
       const { xs } = makeBatch(set, order, start, end, spec, divisor);
       return model.predict(xs) as tf.Tensor;
     });
-    out.set(probs.dataSync(), start * NUM_CLASSES);
-    probs.dispose();
-  }
+    try {
+      out.set(await probs.data(), start * NUM_CLASSES);
+    } finally {
+      probs.dispose();
+    }
+  });
   return out;
 }

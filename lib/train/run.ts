@@ -50,7 +50,7 @@ export async function trainPreset(
     validationSplit: options.validationSplit,
     board: options.board ?? { title: options.label ?? name },
   });
-  const test = evaluate(model, data.test);
+  const test = await evaluate(model, data.test);
   const record = resultOf({ lesson: options.lesson ?? "cli", model: options.label ?? name }, info.params, result, test);
   return { model, result, record };
 }

@@ -31,8 +31,8 @@ export async function saveModelChecked(
   try {
     return {
       dir,
-      accuracy: evaluate(model, checkSet).accuracy,
-      reloadedAccuracy: evaluate(reloaded, checkSet).accuracy,
+      accuracy: (await evaluate(model, checkSet)).accuracy,
+      reloadedAccuracy: (await evaluate(reloaded, checkSet)).accuracy,
     };
   } finally {
     reloaded.dispose();

@@ -3,6 +3,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { UserError } from "../util/errors";
+import { runStoppableBatches } from "./stoppableLoop";
 
 /** What {@link timeTrainingSteps} measured. */
 export interface StepTiming {
@@ -17,8 +18,9 @@ export interface StepTiming {
 /**
  * Times a few training steps (forward, backward, optimizer update) of a compiled model on one batch, after `warmup`
  * untimed steps that let the backend build its kernels. For models too slow to train here, to estimate how long
- * an epoch would take without running one.
+ * an epoch would take without running one. An interrupt stops it between two steps.
  *
+ * @throws Interrupted when an interrupt stopped it
  * @throws UserError when the model is not compiled or the step counts are not positive whole numbers
  */
 export async function timeTrainingSteps(
@@ -35,13 +37,12 @@ export async function timeTrainingSteps(
   if (!Number.isInteger(steps) || steps < 1 || !Number.isInteger(warmup) || warmup < 0) {
     throw new UserError(`steps must be a positive and warmup a non-negative whole number, got ${steps} and ${warmup}.`);
   }
-  for (let i = 0; i < warmup; i++) await model.trainOnBatch(xs, ys);
   const secondsPerStep: number[] = [];
-  for (let i = 0; i < steps; i++) {
+  await runStoppableBatches("Timing training steps", warmup + steps, async (i) => {
     const started = performance.now();
     await model.trainOnBatch(xs, ys);
-    secondsPerStep.push((performance.now() - started) / 1000);
-  }
+    if (i >= warmup) secondsPerStep.push((performance.now() - started) / 1000);
+  });
   const sorted = secondsPerStep.slice().sort((a, b) => a - b);
   const middle = sorted.length >> 1;
   const medianSeconds = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;

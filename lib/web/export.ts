@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ImageSet } from "../data/dataset";
 import { currentProfile, Profile } from "../util/profile";
-import { folderHandler } from "../train/io";
+import { folderHandler, readSavedModel } from "../train/io";
 import { UserError } from "../util/errors";
 import { dataDir, writeFileAtomic } from "../util/paths";
 
@@ -63,18 +63,38 @@ export async function exportForWeb(
   ];
 }
 
+/** How to make the export again, for error messages: lesson 07 in that profile. */
+function recreateExport(profile: Profile): string {
+  return `run lesson ${WEB_LESSON} (\`npm run lessons -- --profile ${profile} --only 07\`), which exports it again`;
+}
+
 /**
- * Checks that a folder holds an export, with one line that names the lesson to run when it does not.
+ * Checks that a folder holds a complete export, with one line that names the file and the lesson to run when it
+ * does not: `model/model.json` and its weight shards (present, as long as the manifest says, matching their
+ * checksum), and `page-data.json` (valid, 784 bytes of pixels per label).
  *
- * @throws UserError when `model/model.json` or `page-data.json` is missing
+ * @throws UserError when a file is missing, truncated, corrupt or from another version
  */
 export function requireExport(dir: string, profile: Profile = currentProfile()): void {
+  const recreate = recreateExport(profile);
   for (const file of [path.join("model", "model.json"), "page-data.json"]) {
     if (!fs.existsSync(path.join(dir, file))) {
-      const command = `npm run lessons -- --profile ${profile} --only 07`;
-      throw new UserError(
-        `No exported model in ${dir} (${file} is missing): run lesson ${WEB_LESSON} first (\`${command}\`).`,
-      );
+      throw new UserError(`No exported model in ${dir} (${file} is missing): ${recreate}.`);
     }
+  }
+  readSavedModel(path.join(dir, "model"), recreate);
+  const pageData = path.join(dir, "page-data.json");
+  let data: PageData;
+  try {
+    data = JSON.parse(fs.readFileSync(pageData, "utf8"));
+  } catch (error) {
+    throw new UserError(`${pageData} is truncated or corrupt (${(error as Error).message}): ${recreate}.`);
+  }
+  const labelsOk = Array.isArray(data?.labels) && data.labels.every((l) => Number.isInteger(l) && l >= 0 && l < 10);
+  const pixels = typeof data?.pixels === "string" ? Buffer.from(data.pixels, "base64").length : -1;
+  if (!labelsOk || data.labels.length === 0 || pixels !== data.labels.length * 784 || typeof data.model !== "string") {
+    throw new UserError(
+      `${pageData} does not hold the page's data (model, labels 0..9 and 784 pixels per label): ${recreate}.`,
+    );
   }
 }

@@ -3,7 +3,7 @@
  */
 import * as fs from "fs";
 import * as http from "http";
-import { AddressInfo } from "net";
+import * as net from "net";
 import * as path from "path";
 import { projectRoot } from "../util/paths";
 import { bundleFile, webSourceDir } from "./bundle";
@@ -54,10 +54,72 @@ export function resolvePagePath(urlPath: string, exportDir: string, root = proje
   return null;
 }
 
+/** Longest request target the server reads (the page's own addresses are under 100 characters). */
+export const MAX_URL_LENGTH = 2048;
+
+/** Host headers of a request made on this machine: 127.0.0.1 or localhost, with any port (an SSH tunnel's). */
+const LOCAL_HOST = /^(127\.0\.0\.1|localhost)(:\d{1,5})?$/i;
+
+/** A request the server refuses: the status and the one line it answers with. */
+interface Refusal {
+  status: number;
+  reason: string;
+}
+
+/**
+ * The file a request asks for, or why it cannot have one. Only GET and HEAD of a path in origin form (`/...`, no
+ * scheme or host) with a local Host header are served (a web page on another site cannot reach the server through
+ * a name that resolves to 127.0.0.1, "DNS rebinding"); the path is percent-decoded once, and after decoding it may not hold `..`, a
+ * backslash or a control character, whatever spelling (`%2e%2e`, `%5c`, `..\`) brought them.
+ */
+export function routeRequest(
+  request: { method?: string; url?: string; headers: { host?: string } },
+  exportDir: string,
+  root = projectRoot(),
+): { file: string } | Refusal {
+  const { method, url: target, headers } = request;
+  if (method !== "GET" && method !== "HEAD") return { status: 405, reason: `method ${method} not allowed (GET, HEAD)` };
+  if (!LOCAL_HOST.test(headers.host ?? ""))
+    return { status: 403, reason: "Host must be 127.0.0.1 or localhost (this server is for this machine only)" };
+  if (target === undefined || !target.startsWith("/") || target.startsWith("//"))
+    return { status: 400, reason: "request target must be a path starting with one /" };
+  if (target.length > MAX_URL_LENGTH) return { status: 414, reason: `URL longer than ${MAX_URL_LENGTH} characters` };
+  const rawPath = target.split(/[?#]/, 1)[0];
+  let urlPath: string;
+  try {
+    urlPath = decodeURIComponent(rawPath);
+  } catch {
+    return { status: 400, reason: "malformed percent-encoding in the path" };
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/\.\.|\\|[\u0000-\u001f\u007f]/.test(urlPath)) return { status: 400, reason: "path not allowed" };
+  const file = resolvePagePath(urlPath, exportDir, root);
+  return file ? { file } : { status: 404, reason: `not found: ${rawPath}` };
+}
+
+const ERROR_HEADERS = { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" };
+
+/** The raw HTTP answer to a request Node's parser could not read (bad request line, headers too large, ...). */
+function rawRefusal(status: number, reason: string): string {
+  const body = `${reason}\n`;
+  return (
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? "Error"}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  );
+}
+
+/** Servers this process started with {@link servePage}, by export folder: running a lesson again replaces its server. */
+const running = new Map<string, PageServer>();
+
 /**
  * Serves the page and an export (see `exportForWeb`) on 127.0.0.1 only, on `port` (0, the default, picks a free
  * one). Responses allow cross-origin isolation (COOP/COEP), which browsers require before they give WebAssembly
  * threads their shared memory.
+ *
+ * Every request it cannot serve (another method than GET or HEAD, malformed percent-encoding, a path that tries to
+ * leave its folders, an over-long URL, headers Node's parser refuses) gets an error status and a one-line body,
+ * and the server goes on: no error in a request reaches the process (or a notebook's kernel). Calling it again for
+ * the same folder in the same process (a lesson run twice) first closes the server it started before.
  *
  * @throws UserError naming the lesson to run when the export is missing
  */
@@ -67,35 +129,78 @@ export async function servePage(
 ): Promise<PageServer> {
   requireExport(exportDir);
   const root = options.root ?? projectRoot();
-  const server = http.createServer((request, response) => {
-    const urlPath = decodeURIComponent(new URL(request.url ?? "/", "http://127.0.0.1").pathname);
-    const file =
-      request.method === "GET" || request.method === "HEAD" ? resolvePagePath(urlPath, exportDir, root) : null;
-    if (!file || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      response.writeHead(404, { "Content-Type": "text/plain" }).end(`not found: ${urlPath}\n`);
-      return;
+  const key = path.resolve(exportDir);
+  await running.get(key)?.close();
+  const server = http.createServer({ maxHeaderSize: 16 * 1024, requireHostHeader: false }, (request, response) => {
+    const refuse = (status: number, reason: string) => {
+      if (response.headersSent) response.destroy();
+      else {
+        const body = `${reason}\n`;
+        response.writeHead(status, { ...ERROR_HEADERS, "Content-Length": Buffer.byteLength(body) }).end(body);
+      }
+    };
+    request.on("error", () => response.destroy());
+    response.on("error", () => response.destroy());
+    request.resume(); // a body is never read: drain it so the connection can go on
+    try {
+      const route = routeRequest(request, exportDir, root);
+      if ("status" in route) {
+        if (route.status === 405) response.setHeader("Allow", "GET, HEAD");
+        return refuse(route.status, route.reason);
+      }
+      const stat = fs.statSync(route.file, { throwIfNoEntry: false });
+      if (!stat?.isFile()) return refuse(404, `not found: ${request.url}`);
+      response.writeHead(200, {
+        "Content-Type": TYPES[path.extname(route.file)] ?? "application/octet-stream",
+        "Content-Length": stat.size,
+        "Cache-Control": "no-store",
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Cross-Origin-Embedder-Policy": "require-corp",
+      });
+      if (request.method === "HEAD") return void response.end();
+      const stream = fs.createReadStream(route.file);
+      stream.on("error", () => response.destroy());
+      stream.pipe(response);
+    } catch {
+      refuse(500, "the server could not read that file");
     }
-    response.writeHead(200, {
-      "Content-Type": TYPES[path.extname(file)] ?? "application/octet-stream",
-      "Cache-Control": "no-store",
-      "Cross-Origin-Opener-Policy": "same-origin",
-      "Cross-Origin-Embedder-Policy": "require-corp",
-    });
-    if (request.method === "HEAD") response.end();
-    else fs.createReadStream(file).pipe(response);
   });
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    socket.on("error", () => socket.destroy());
+    if (!socket.writable) return void socket.destroy();
+    const status = error.code === "HPE_HEADER_OVERFLOW" ? 431 : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
+    socket.end(rawRefusal(status, status === 431 ? "request headers too large" : "malformed request"));
+  });
+  // CONNECT (a proxy's method) and protocol upgrades (WebSocket) arrive as their own events, not as requests
+  server.on("connect", (_request, socket: net.Socket) => {
+    socket.on("error", () => socket.destroy());
+    socket.end(rawRefusal(405, "method CONNECT not allowed (GET, HEAD)"));
+  });
+  server.on("upgrade", (_request, socket: net.Socket) => {
+    socket.on("error", () => socket.destroy());
+    socket.end(rawRefusal(400, "protocol upgrades are not served"));
+  });
+  // after listening, an error of the listening socket must not become an uncaught exception in a kernel
+  server.on("error", () => undefined);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", resolve);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
   });
-  const port = (server.address() as AddressInfo).port;
-  return {
+  const port = (server.address() as net.AddressInfo).port;
+  let closed: Promise<void> | undefined;
+  const page: PageServer = {
     url: `http://127.0.0.1:${port}/`,
     port,
     close: () =>
-      new Promise<void>((resolve) => {
+      (closed ??= new Promise<void>((resolve) => {
+        if (running.get(key) === page) running.delete(key);
         server.closeAllConnections?.();
         server.close(() => resolve());
-      }),
+      })),
   };
+  running.set(key, page);
+  return page;
 }
