@@ -4,12 +4,12 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { before, test } from "node:test";
-import { saveResult, readResults, resultsDir, ResultRecord } from "../lib/metrics/results";
+import { saveResult, readResults, resultsDir } from "../lib/metrics/results";
 import { createPreset } from "../lib/models/presets";
 import { loadModel, saveModel } from "../lib/train/io";
 import { UserError } from "../lib/util/errors";
 import { exportForWeb, requireExport } from "../lib/web/export";
-import { syntheticSet, tempDir, useCpu } from "./helpers";
+import { sampleRecord, syntheticSet, tempDir, useCpu } from "./helpers";
 
 before(useCpu);
 
@@ -96,23 +96,6 @@ test("a damaged saved model gives one line naming the file and the lesson that s
   model.dispose();
 });
 
-function record(lesson: string, model: string): ResultRecord {
-  return {
-    lesson,
-    model,
-    params: 10,
-    epochs: 1,
-    batch: 32,
-    train_images: 100,
-    train_accuracy: 0.5,
-    test_accuracy: 0.5,
-    seconds: 1,
-    img_per_s: 100,
-    backend: "cpu",
-    profile: "smoke",
-  };
-}
-
 test("a damaged result record gives one line naming the file and the lesson that writes it again", async () => {
   const damages: [string, (file: string) => void, RegExp][] = [
     ["truncated", truncate, /truncated or corrupt/],
@@ -121,7 +104,7 @@ test("a damaged result record gives one line naming the file and the lesson that
   ];
   for (const [what, damage, names] of damages) {
     const root = tempDir();
-    const file = saveResult(record("04-cnn-deep", "cnn-deep"), root);
+    const file = saveResult(sampleRecord("04-cnn-deep", "cnn-deep", 0.5, "smoke"), root);
     damage(file);
     await failsWithOneLine(
       () => readResults("smoke", { root }),

@@ -6,6 +6,7 @@ import { PNG } from "pngjs";
 import { installOnednn, onednnUnavailableReason } from "../lib/backend/onednn";
 import { selectBackend } from "../lib/backend/select";
 import { ImageSet } from "../lib/data/dataset";
+import { ResultRecord } from "../lib/metrics/results";
 
 /** A fresh temporary folder, removed when the process exits. */
 export function tempDir(prefix = "fmnist-test-"): string {
@@ -92,4 +93,27 @@ export function nativeTests<T>(start: () => Promise<T>): (name: string, body: (s
       started ??= start();
       await body(await started);
     });
+}
+
+/** A small, valid result record for tests of saving, reading and combining records. */
+export function sampleRecord(
+  lesson: string,
+  model: string,
+  test_accuracy = 0.5,
+  profile: "full" | "smoke" = "full",
+): ResultRecord {
+  return {
+    lesson,
+    model,
+    params: 10,
+    epochs: 1,
+    batch: 32,
+    train_images: 100,
+    train_accuracy: 0.5,
+    test_accuracy,
+    seconds: 1.23,
+    img_per_s: 81.3,
+    backend: "cpu",
+    profile,
+  };
 }

@@ -2,33 +2,11 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { test } from "node:test";
-import { clearResults, readResults, ResultRecord, resultsDir, saveResult } from "../lib/metrics/results";
+import { clearResults, readResults, resultsDir, saveResult } from "../lib/metrics/results";
 import { resultOf } from "../lib/train/result";
 import { TrainResult } from "../lib/train/train";
 import { UserError } from "../lib/util/errors";
-import { tempDir } from "./helpers";
-
-function record(
-  lesson: string,
-  model: string,
-  test_accuracy: number,
-  profile: "full" | "smoke" = "full",
-): ResultRecord {
-  return {
-    lesson,
-    model,
-    params: 10,
-    epochs: 1,
-    batch: 32,
-    train_images: 100,
-    train_accuracy: 0.5,
-    test_accuracy,
-    seconds: 1.23,
-    img_per_s: 81.3,
-    backend: "cpu",
-    profile,
-  };
-}
+import { sampleRecord as record, tempDir } from "./helpers";
 
 test("resultOf takes the counts, the last epoch's accuracy and the timing from the training result", () => {
   const fit: TrainResult = {
