@@ -39,7 +39,12 @@ test("a model compiled with label smoothing trains without leaking, and saves an
   assert.ok(more.history.loss[1] < first.history.loss[0], `loss did not fall: ${first.history.loss}, ${more.history.loss}`);
   const dir = `${tempDir()}/smoothed`;
   await saveModel(model, "smoothed", dir);
-  const loaded = await loadModel("smoothed", dir);
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => void warnings.push(args.join(" "));
+  const loaded = await loadModel("smoothed", dir).finally(() => (console.warn = warn));
+  assert.deepEqual(warnings, [], "loading warned (a loss function saved as an empty loss list)");
+  assert.equal(loaded.optimizer, undefined, "a model whose loss has no name loads uncompiled");
   assert.deepEqual(Array.from(await predictProbabilities(loaded, set)), Array.from(await predictProbabilities(model, set)));
   model.dispose();
   loaded.dispose();
@@ -65,4 +70,15 @@ test("mirror test-time augmentation averages each image's probabilities with its
   const e = await evaluate(model, set, { mirror: true });
   assert.deepEqual(Array.from(e.probabilities), Array.from(await predictProbabilities(model, set, { mirror: true })));
   model.dispose();
+});
+
+test("a disposed SGD-with-momentum optimizer leaves no tensor behind (tfjs 4.22 kept its learning-rate scalar)", () => {
+  const weights = tf.variable(tf.tensor1d([1, -2, 3]));
+  const before = tf.memory().numTensors;
+  const optimizer = tf.train.momentum(0.05, 0.9, true);
+  optimizer.setLearningRate(0.02); // a schedule replaces the rate scalar at every step
+  for (let step = 0; step < 3; step++) optimizer.minimize(() => weights.square().sum());
+  optimizer.dispose();
+  assert.equal(tf.memory().numTensors, before);
+  weights.dispose();
 });
