@@ -66,7 +66,7 @@ export function rerunLeaks(rounds: RoundReading[]): string | null {
   const leaks = later.flatMap((reading, i) =>
     (["tensors", "servers"] as const)
       .filter((what) => reading[what] > first[what])
-      .map((what) => `${reading[what] - first[what]} more ${what} after run ${i + 2} than after run 1 (${first[what]})`),
+      .map((what) => `${what}: ${first[what]} after run 1, ${reading[what]} after run ${i + 2}`),
   );
   return leaks.length > 0 ? leaks.join("; ") : null;
 }
@@ -155,17 +155,20 @@ export async function lessonsCommand(argv: string[]): Promise<void> {
     );
   const leaks = reports.flatMap((r) => {
     const leak = r.rounds && rerunLeaks(r.rounds);
-    return leak ? [`${r.lesson}: ${leak}`] : [];
+    return leak ? [`${r.lesson}, ${leak}`] : [];
   });
   if (leaks.length > 0)
-    throw new UserError(`run twice in one kernel, ${leaks.length} lesson(s) leaked: ${leaks.join(". ")}.`);
+    throw new UserError(
+      `run twice in one kernel, lessons ended their second run holding more than their first (${leaks.join("; ")}): ` +
+        "something they make on every run is never freed; dispose the tensors and models, close the servers.",
+    );
 }
 
-/** ", twice: 120 → 120 tensors, 0 → 0 servers" for a lesson run twice, else nothing. */
+/** ", runs of 20 + 15 s: 120 → 120 tensors, 0 → 0 servers" for a lesson run twice, else nothing. */
 function roundsNote(rounds: RoundReading[] | undefined): string {
   if (!rounds || rounds.length === 0) return "";
-  const series = (what: "tensors" | "servers") => `${rounds.map((r) => r[what]).join(" → ")} ${what}`;
-  return `, ${rounds.length} runs: ${series("tensors")}, ${series("servers")}`;
+  const series = (what: keyof RoundReading) => rounds.map((r) => r[what]).join(what === "seconds" ? " + " : " → ");
+  return `, runs of ${series("seconds")} s: ${series("tensors")} tensors, ${series("servers")} servers`;
 }
 
 /**
