@@ -6,6 +6,10 @@ Called by `npm run lessons` (lib/cli/lessonsCommand.ts), which chooses the noteb
 line on stdout: {"lesson", "ok", "seconds", "output", "records"} on success, or
 {"lesson", "ok": false, "cell", "error"} at the first failing cell, and then stops with exit code 2.
 
+--rounds N runs each notebook N times in the same kernel, as a learner who clicks Run All again does; the notebook
+written is the last round's. After each round a probe (PROBE below, not kept in the notebook) reads the kernel's live
+tensors and listening servers, and the report gains "rounds": [{"tensors", "servers", "seconds"}, ...], one per round.
+
 SIGINT or SIGTERM (the lesson command passes Ctrl-C on) stops the run: nbclient shuts the kernel down, the
 runner prints {"lesson", "ok": false, "stopped": true} and exits with 130, writing no notebook at all.
 """
@@ -20,6 +24,13 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 RESULT_MIME = "application/vnd.fmnist.result+json"
+PROBE_MARK = "fmnist-probe "
+# What a lesson holds after a round: tfjs's live tensors and the process's listening TCP servers.
+PROBE = (
+    '{ const tf = require("@tensorflow/tfjs");'
+    ' const servers = (process as any).getActiveResourcesInfo().filter((r: string) => r === "TCPServerWrap").length;'
+    f' console.log("{PROBE_MARK}" + JSON.stringify({{ tensors: tf.memory().numTensors, servers }})); }}'
+)
 
 
 def result_records(nb):
@@ -47,6 +58,32 @@ def failing_cell(nb):
     return None, None
 
 
+def probe(client, nb):
+    """Runs PROBE in the client's kernel as one more cell, taken out of the notebook again, and returns its reading."""
+    cell = nbformat.v4.new_code_cell(PROBE)
+    nb.cells.append(cell)
+    try:
+        client.execute_cell(cell, len(nb.cells) - 1)
+    finally:
+        nb.cells.pop()
+    lines = "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stdout").splitlines()
+    return json.loads(next(line for line in reversed(lines) if line.startswith(PROBE_MARK))[len(PROBE_MARK):])
+
+
+def execute_rounds(client, nb, rounds):
+    """Runs the notebook `rounds` times in one kernel; returns the probe's reading after each round (none for one)."""
+    if rounds == 1:
+        client.execute()
+        return []
+    readings = []
+    with client.setup_kernel():
+        for _ in range(rounds):
+            started = time.time()
+            client.execute(cleanup_kc=False)
+            readings.append({**probe(client, nb), "seconds": round(time.time() - started, 1)})
+    return readings
+
+
 def write_atomic(path, text):
     tmp = f"{path}.{os.getpid()}.tmp"
     with open(tmp, "w", encoding="utf-8") as f:
@@ -68,6 +105,7 @@ def main():
     parser.add_argument("--html", action="store_true", help="also export each executed notebook to HTML beside it")
     parser.add_argument("--timeout", type=int, default=3600, help="seconds one cell may run")
     parser.add_argument("--kernel", default="tslab")
+    parser.add_argument("--rounds", type=int, default=1, help="times to run each notebook in the same kernel")
     args = parser.parse_args()
     os.makedirs(args.out_dir, exist_ok=True)
     for path in args.notebooks:
@@ -81,7 +119,7 @@ def main():
         )
         started = time.time()
         try:
-            client.execute()
+            rounds = execute_rounds(client, nb, args.rounds)
         except (DeadKernelError, KeyboardInterrupt):
             # nbclient's own SIGINT/SIGTERM handler has shut the kernel down; a stopped run leaves every file as it was
             print(json.dumps({"lesson": lesson, "ok": False, "stopped": True, "error": "stopped before the lesson ended"}), flush=True)
@@ -97,7 +135,10 @@ def main():
         write_atomic(out, nbformat.writes(nb))
         if args.html:
             export_html(nb, os.path.splitext(out)[0] + ".html")
-        print(json.dumps({"lesson": lesson, "ok": True, "seconds": round(time.time() - started, 1), "output": out, "records": result_records(nb)}), flush=True)
+        report = {"lesson": lesson, "ok": True, "seconds": round(time.time() - started, 1), "output": out, "records": result_records(nb)}
+        if rounds:
+            report["rounds"] = rounds
+        print(json.dumps(report), flush=True)
     return 0
 
 

@@ -100,12 +100,14 @@ test("evaluate returns plain data that agrees with itself", async () => {
   model.dispose();
 });
 
-test("save then load gives identical predictions, with the optimizer restored", async () => {
+test("save then load gives identical predictions, with the optimizer restored, and leaks no tensor", async () => {
   const set = syntheticSet(30);
   const model = createPreset("cnn-simple", { seed: 3 });
   await train(model, set, { epochs: 1, batchSize: 10 });
   const dir = `${tempDir()}/cnn`;
+  const held = tf.memory().numTensors;
   await saveModel(model, "cnn", dir);
+  assert.equal(tf.memory().numTensors, held, "saving left tensors behind");
   const loaded = await loadModel("cnn", dir);
   assert.deepEqual(
     Array.from(await predictProbabilities(loaded, set)),
@@ -117,8 +119,9 @@ test("save then load gives identical predictions, with the optimizer restored", 
     loadModel("missing", `${dir}-missing`),
     /No saved model at .*model\.json is missing\): save it again/,
   );
-  model.dispose();
   loaded.dispose();
+  assert.equal(tf.memory().numTensors, held, "the loaded model's dispose() left its optimizer's state behind");
+  model.dispose();
 });
 
 test("trainPreset names the record after its label and validates when asked", async () => {

@@ -142,3 +142,17 @@ test("serving the same export again (a lesson run twice) closes the first server
     await first.close(); // closing twice is harmless
   }
 });
+
+test("a port another server holds is refused in one line that says what to do", async () => {
+  const other = net.createServer();
+  await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+  const port = (other.address() as net.AddressInfo).port;
+  try {
+    await assert.rejects(servePage(exportDir, { port }), {
+      name: "UserError",
+      message: new RegExp(`^Port ${port} on 127\\.0\\.0\\.1 is already in use .*choose another --port`),
+    });
+  } finally {
+    await new Promise((resolve) => other.close(resolve));
+  }
+});

@@ -4,7 +4,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { UserError } from "../util/errors";
+import { inNotebook } from "../util/notebook";
 import { installOnednn, onednnUnavailableReason, uninstallOnednn } from "./onednn";
+import { freeEarlierRun } from "./rerun";
 import { threadCount } from "./threads";
 import { initWasm } from "./wasm";
 
@@ -48,7 +50,9 @@ let current: BackendInfo | undefined;
  * Chooses and initialises the backend: the call every notebook and CLI command makes first.
  * Order: `tensorflow` (tfjs-node, when it installed) → `wasm+onednn` (native kernels over Debian's oneDNN, when built)
  * → `wasm` → `cpu`. FMNIST_BACKEND (or `options.backend`) forces one of these names. Calling it again returns the
- * backend already chosen while it is still the active one, and switches when another name is forced.
+ * backend already chosen while it is still the active one, and switches when another name is forced. In a notebook,
+ * calling it again for the same backend means the lesson starts over (Run All clicked again): it then frees the
+ * models and optimizers of the earlier run ({@link freeEarlierRun}) and says so.
  *
  * @throws UserError when the forced name is unknown, that backend cannot load here (listing the ones that can),
  *   or the thread count is not a positive integer
@@ -61,8 +65,11 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
       `Unknown backend "${wanted}". Choose one of: ${BACKEND_ORDER.join(", ")} (or unset FMNIST_BACKEND).`,
     );
   }
-  if (current && (wanted === undefined || wanted === current.name) && tf.getBackend() === tfjsName(current.name))
+  if (current && (wanted === undefined || wanted === current.name) && tf.getBackend() === tfjsName(current.name)) {
+    const freed = inNotebook() ? freeEarlierRun() : null;
+    if (freed) console.log(freed);
     return current;
+  }
   const candidates = wanted ? [wanted as BackendName] : BACKEND_ORDER;
   const skipped: SkippedBackend[] = [];
   for (const name of candidates) {

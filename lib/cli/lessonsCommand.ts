@@ -22,10 +22,12 @@ const jupyter = require("../../../scripts/jupyter-env.js") as {
   jupyterEnv(extra?: Record<string, string>): NodeJS.ProcessEnv;
 };
 
-export const LESSONS_HELP = `fmnist lessons [--profile smoke|full] [--only 01,02] [--html] [--json] [--timeout S]
+export const LESSONS_HELP = `fmnist lessons [--profile smoke|full] [--only 01,02] [--twice] [--html] [--json] [--timeout S]
   Executes the lessons in order headlessly with the tslab kernel (nbclient). full (default) writes the executed
   notebooks in place; smoke (a small subset, one short epoch) writes them to .lessons-smoke/. Stops at the first
-  failing cell. --html also exports HTML. Prints a summary of the result records (--json: one object per line).
+  failing cell. --twice runs each lesson twice in the same kernel, as Run All clicked again does, writes the second
+  run's notebook and fails when the second run ends holding more tensors or servers than the first.
+  --html also exports HTML. Prints a summary of the result records (--json: one object per line).
   Ctrl-C stops the lesson running (its kernel is shut down, no notebook is written), prints the summary of the
   lessons done and exits 130.`;
 
@@ -41,6 +43,32 @@ export interface LessonReport {
   cell?: number;
   source?: string;
   error?: string;
+  /** With --twice: what the kernel held after each run of the lesson. */
+  rounds?: RoundReading[];
+}
+
+/** What a lesson's kernel holds after one run of all its cells. */
+export interface RoundReading {
+  /** Live tfjs tensors (`tf.memory().numTensors`). */
+  tensors: number;
+  /** Listening TCP servers of the kernel's process. */
+  servers: number;
+  /** How long the run took. */
+  seconds: number;
+}
+
+/**
+ * What a lesson run again in the same kernel left behind, or null when every later run ends holding no more
+ * tensors and servers than the first: a run that ends with more has leaked them, and Run All clicked again leaks again.
+ */
+export function rerunLeaks(rounds: RoundReading[]): string | null {
+  const [first, ...later] = rounds;
+  const leaks = later.flatMap((reading, i) =>
+    (["tensors", "servers"] as const)
+      .filter((what) => reading[what] > first[what])
+      .map((what) => `${what}: ${first[what]} after run 1, ${reading[what]} after run ${i + 2}`),
+  );
+  return leaks.length > 0 ? leaks.join("; ") : null;
 }
 
 /** The lesson notebooks (`notebooks/NN-name.ipynb`) in the order a learner takes them. */
@@ -67,6 +95,7 @@ export async function lessonsCommand(argv: string[]): Promise<void> {
     html: { type: "boolean" },
     json: { type: "boolean" },
     timeout: { type: "string" },
+    twice: { type: "boolean" },
   });
   const profile = stringFlag(values, "profile") ?? "full";
   if (profile !== "full" && profile !== "smoke")
@@ -90,6 +119,7 @@ export async function lessonsCommand(argv: string[]): Promise<void> {
   for (const notebook of notebooks) clearResults(profile, path.basename(notebook, ".ipynb"));
   const runnerArgs = [path.join(root, "scripts", "run_lessons.py"), "--out-dir", outDir, ...notebooks];
   if (values.html) runnerArgs.push("--html");
+  if (values.twice) runnerArgs.push("--rounds", "2");
   const timeout = positiveInt(values, "timeout");
   if (timeout) runnerArgs.push("--timeout", String(timeout));
   const { reports, interrupted } = await runRunner(
@@ -98,7 +128,9 @@ export async function lessonsCommand(argv: string[]): Promise<void> {
     jupyter.jupyterEnv({ FMNIST_PROFILE: profile }),
     (report) => {
       if (report.ok)
-        console.error(`✓ ${report.lesson} (${report.seconds} s) → ${path.relative(root, report.output ?? "")}`);
+        console.error(
+          `✓ ${report.lesson} (${report.seconds} s${roundsNote(report.rounds)}) → ${path.relative(root, report.output ?? "")}`,
+        );
       else if (report.stopped)
         console.error(`■ ${report.lesson}: stopped by you; its kernel is shut down and no notebook was written`);
       else
@@ -121,6 +153,22 @@ export async function lessonsCommand(argv: string[]): Promise<void> {
     throw new UserError(
       `the runner stopped after ${reports.length} of ${notebooks.length} lessons; see its messages above.`,
     );
+  const leaks = reports.flatMap((r) => {
+    const leak = r.rounds && rerunLeaks(r.rounds);
+    return leak ? [`${r.lesson}, ${leak}`] : [];
+  });
+  if (leaks.length > 0)
+    throw new UserError(
+      `run twice in one kernel, lessons ended their second run holding more than their first (${leaks.join("; ")}): ` +
+        "something they make on every run is never freed; dispose the tensors and models, close the servers.",
+    );
+}
+
+/** ", runs of 20 + 15 s: 120 → 120 tensors, 0 → 0 servers" for a lesson run twice, else nothing. */
+function roundsNote(rounds: RoundReading[] | undefined): string {
+  if (!rounds || rounds.length === 0) return "";
+  const series = (what: keyof RoundReading) => rounds.map((r) => r[what]).join(what === "seconds" ? " + " : " → ");
+  return `, runs of ${series("seconds")} s: ${series("tensors")} tensors, ${series("servers")} servers`;
 }
 
 /**

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { UserError } from "../util/errors";
 import { dataDir } from "../util/paths";
+import { saveWithOptimizer } from "./saveOptimizer";
 
 /** The folder where lessons keep trained models: `data/models/<name>/`. */
 export function modelDir(name: string): string {
@@ -215,13 +216,20 @@ function weightFiles(weights: ArrayBuffer, shardBytes?: number): { name: string;
 
 /** Saves a model under `data/models/<name>/` (or `dir` when given) and returns the folder. */
 export async function saveModel(model: tf.LayersModel, name: string, dir = modelDir(name)): Promise<string> {
-  await model.save(folderHandler(dir), { includeOptimizer: model.optimizer != null });
+  const handler = folderHandler(dir);
+  if (model.optimizer) await saveWithOptimizer(model, handler);
+  else await model.save(handler);
   return dir;
 }
 
-/** Loads a model saved by {@link saveModel}; it comes back compiled when it was saved compiled. */
+/**
+ * Loads a model saved by {@link saveModel}; it comes back compiled when it was saved compiled, and then owns the
+ * optimizer tfjs rebuilt for it, so that `dispose()` frees the optimizer's state too (tfjs leaves it otherwise).
+ */
 export async function loadModel(name: string, dir = modelDir(name)): Promise<tf.LayersModel> {
-  return tf.loadLayersModel(folderHandler(dir));
+  const model = await tf.loadLayersModel(folderHandler(dir));
+  if (model.optimizer) (model as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned = true;
+  return model;
 }
 
 /** True when a model of that name has been saved (it may still fail its checks when loaded). */

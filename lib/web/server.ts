@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as net from "net";
 import * as path from "path";
+import { UserError } from "../util/errors";
 import { projectRoot } from "../util/paths";
 import { bundleFile, webSourceDir } from "./bundle";
 import { requireExport } from "./export";
@@ -108,6 +109,16 @@ function rawRefusal(status: number, reason: string): string {
   );
 }
 
+/** Why the server cannot listen on `port`: one line saying what to do when another server has the port. */
+function listenError(error: NodeJS.ErrnoException, port: number): Error {
+  if (error.code === "EADDRINUSE")
+    return new UserError(
+      `Port ${port} on 127.0.0.1 is already in use (another \`npm run serve\` or lesson 07's kernel?): stop that ` +
+        "server, or choose another --port (without --port a free one is picked).",
+    );
+  return error;
+}
+
 /** Servers this process started with {@link servePage}, by export folder: running a lesson again replaces its server. */
 const running = new Map<string, PageServer>();
 
@@ -121,7 +132,7 @@ const running = new Map<string, PageServer>();
  * and the server goes on: no error in a request reaches the process (or a notebook's kernel). Calling it again for
  * the same folder in the same process (a lesson run twice) first closes the server it started before.
  *
- * @throws UserError naming the lesson to run when the export is missing
+ * @throws UserError naming the lesson to run when the export is missing, or when another server has the port
  */
 export async function servePage(
   exportDir: string,
@@ -183,9 +194,10 @@ export async function servePage(
   // after listening, an error of the listening socket must not become an uncaught exception in a kernel
   server.on("error", () => undefined);
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    const refused = (error: NodeJS.ErrnoException) => reject(listenError(error, options.port ?? 0));
+    server.once("error", refused);
     server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
+      server.off("error", refused);
       resolve();
     });
   });
