@@ -33,7 +33,11 @@ test(
     assert.equal(run.status, 0, `lesson runner failed:\n${run.stderr}`);
     for (const notebook of TWICE ? notebooks : []) {
       const name = path.basename(notebook, ".ipynb");
-      assert.match(run.stderr, new RegExp(`✓ ${name} \\(.*runs of [\\d.]+ \\+ [\\d.]+ s: `), `${name} did not run twice`);
+      assert.match(
+        run.stderr,
+        new RegExp(`✓ ${name} \\(.*runs of [\\d.]+ \\+ [\\d.]+ s: `),
+        `${name} did not run twice`,
+      );
     }
     const records = run.stdout
       .trim()
