@@ -63,7 +63,7 @@ export { makeBatch } from "./train/batches";
 export { timeTrainingSteps } from "./train/timing";
 
 // Lesson 06 (06-comparison): the saved records and models side by side, shared mistakes, published results
-export { COMPARED_LESSONS, COMPARED_MODELS, recordOfSaved, savedModelName } from "./compare/models";
+export { comparedRecords, comparedModels, recordOfSaved, savedModelName } from "./compare/models";
 export { accuracyFrontier, recordLabel, remeasuredRecord, timedTraining } from "./compare/records";
 export { agreementHistogram, sharedConfusions, sharedMistakes } from "./compare/agreement";
 export { BENCHMARK_SOURCES, PUBLISHED_RESULTS } from "./compare/published";
@@ -71,6 +71,9 @@ export { BENCHMARK_SOURCES, PUBLISHED_RESULTS } from "./compare/published";
 // Lesson 07 (07-in-the-browser): the class a model picks, and the saved model (or a quick one) for the page
 export { argmax } from "./metrics/classification";
 export { savedOrQuickPreset } from "./train/run";
+
+// Lesson 08 (08-speedrun): label smoothing (test-time mirroring is `evaluate`'s `mirror` option)
+export { smoothedCrossEntropy } from "./train/labelSmoothing";
 
 // Kept for your own experiments although no lesson uses them (test/api.test.ts allows exactly these):
 // the errors a cell can catch (the stop button's `Interrupted` carries the run so far in `.partial`),

@@ -1,6 +1,7 @@
-// Where the course's Jupyter pieces live; shared by the set-up script and the lesson runner.
+// Where the course's Jupyter pieces live; shared by the set-up script, the lesson runner and the tests.
 "use strict";
 const { spawnSync } = require("child_process");
+const fs = require("fs");
 const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..");
@@ -23,4 +24,19 @@ function jupyterEnv(extra = {}) {
   return { ...process.env, JUPYTER_PATH: jupyterPath, ...extra };
 }
 
-module.exports = { ROOT, JUPYTER_DIR, findJupyterPython, jupyterEnv };
+/**
+ * The path of Deno's binary (the second kernel's), as the optional npm dependency `deno` finds it in the package for
+ * this machine (e.g. @deno/linux-x64-glibc), or `{ reason }` saying why there is none.
+ */
+function denoBinary() {
+  const installer = path.join(ROOT, "node_modules", "deno", "install_api.cjs");
+  if (!fs.existsSync(installer))
+    return { reason: "the optional npm dependency deno is not installed (npm ci installs it where Deno runs)" };
+  try {
+    return require(installer).runInstall();
+  } catch (error) {
+    return { reason: `Deno has no binary for this machine (${error.message})` };
+  }
+}
+
+module.exports = { ROOT, JUPYTER_DIR, denoBinary, findJupyterPython, jupyterEnv };

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Executes lesson notebooks headlessly with the tslab kernel (nbclient), one after another.
+"""Executes lesson notebooks headlessly with a Jupyter kernel (nbclient), one after another: tslab, or --kernel deno.
 
 Called by `npm run lessons` (lib/cli/lessonsCommand.ts), which chooses the notebooks, the profile
 (FMNIST_PROFILE in the environment) and where executed copies go. For each notebook it prints one JSON

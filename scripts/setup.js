@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // One-command set-up for the course, safe to run again and again:
-//   node scripts/setup.js          install what is missing, build, register the kernel, check the data
+//   node scripts/setup.js          install what is missing, build, register the kernels, check the data
 //   node scripts/setup.js --open   ... then start JupyterLab (or classic Notebook) on notebooks/; other --options
 //                                  go to Jupyter (e.g. --port=8890 --no-browser); SIGINT/SIGTERM stop Jupyter too
 //   node scripts/setup.js --quiet  ... printing only what it changes (used by `npm test`)
@@ -11,7 +11,7 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 
-const { ROOT, JUPYTER_DIR, findJupyterPython, jupyterEnv } = require("./jupyter-env");
+const { ROOT, JUPYTER_DIR, denoBinary, findJupyterPython, jupyterEnv } = require("./jupyter-env");
 const SETUP_FLAGS = ["--quiet", "--open"];
 const args = new Set(process.argv.slice(2));
 const QUIET = args.has("--quiet");
@@ -21,7 +21,10 @@ const JUPYTER_OPTIONS = process.argv.slice(2).filter((arg) => !SETUP_FLAGS.inclu
 /** How long Jupyter may take to stop its kernels and exit after SIGTERM before it is killed. */
 const JUPYTER_STOP_SECONDS = 10;
 
-/** Debian packages the course uses: Jupyter and nbclient (lessons), the data set, oneDNN and a compiler (fast kernels). */
+/**
+ * Debian packages the course uses: Jupyter and nbclient (lessons), the data set, oneDNN and a compiler (fast kernels),
+ * Chromium (lesson 07's page and the lessons' HTML, checked in a real browser by the tests).
+ */
 const DEBIAN_PACKAGES = [
   "jupyter-notebook",
   "jupyter-nbconvert",
@@ -31,6 +34,7 @@ const DEBIAN_PACKAGES = [
   "libdnnl-dev",
   "g++",
   "make",
+  "chromium",
 ];
 
 /** Node.js majors the course supports (CI runs the tests on 20 and 24); older ones are refused in one line. */
@@ -162,10 +166,14 @@ function ensureBuilt() {
   fs.writeFileSync(stamp, new Date().toISOString());
 }
 
-/** 5. A project-local tslab kernelspec with absolute paths; the user's own Jupyter config is never touched. */
-function ensureKernelspec() {
-  const dir = path.join(JUPYTER_DIR, "kernels", "tslab");
-  const spec = {
+/**
+ * 5. Project-local kernelspecs with absolute paths, so the user's own Jupyter config is never touched: tslab, the
+ * course's kernel, and Deno's (`deno jupyter`), whose binary the optional npm dependency `deno` installs. Deno's own
+ * `deno jupyter --install` would write into the user's Jupyter folder (it ignores JUPYTER_DATA_DIR), so the spec is
+ * written here; the flags the notebooks need under Deno are in notebooks/deno.json.
+ */
+function ensureKernelspecs() {
+  ensureKernelspec("tslab", {
     argv: [
       process.execPath,
       path.join(ROOT, "node_modules", "tslab", "bin", "tslab"),
@@ -175,14 +183,29 @@ function ensureKernelspec() {
     ],
     display_name: "TypeScript (tslab)",
     language: "typescript",
-  };
+  });
+  const deno = denoBinary();
+  if (typeof deno !== "string") {
+    warn(`the Deno kernel is not registered: ${deno.reason}. The tslab kernel runs every lesson without it.`);
+    return;
+  }
+  ensureKernelspec("deno", {
+    argv: [deno, "jupyter", "--kernel", "--conn", "{connection_file}"],
+    display_name: "TypeScript (Deno)",
+    language: "typescript",
+  });
+}
+
+/** Writes one kernelspec when it is missing or differs. */
+function ensureKernelspec(name, spec) {
+  const dir = path.join(JUPYTER_DIR, "kernels", name);
   const file = path.join(dir, "kernel.json");
   const text = JSON.stringify(spec, null, 2) + "\n";
   if (fs.existsSync(file) && fs.readFileSync(file, "utf8") === text) return;
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(file + ".tmp", text);
   fs.renameSync(file + ".tmp", file);
-  say(`registered the tslab kernel in ${dir}`);
+  say(`registered the ${name} kernel in ${dir}`);
 }
 
 /** 6. The data: found (or downloaded and verified) by the library's own loader. */
@@ -248,7 +271,7 @@ function main() {
   ensureSystemPackages();
   ensureNativeAccelerator();
   ensureBuilt();
-  ensureKernelspec();
+  ensureKernelspecs();
   ensureData();
   if (OPEN) openJupyter();
 }

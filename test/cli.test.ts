@@ -40,6 +40,7 @@ test("bad input gives a one-line error and a non-zero exit, never a stack trace"
     ["data", "--frobnicate"],
     ["nonsense"],
     ["train", "--preset", "mlp", "--epochs", "0"],
+    ["lessons", "--kernel", "python3"],
   ]) {
     const run = fmnist(...args);
     assert.notEqual(run.status, 0, args.join(" "));
@@ -47,6 +48,7 @@ test("bad input gives a one-line error and a non-zero exit, never a stack trace"
     assert.equal(run.stderr.trim().split("\n").length, 1, run.stderr);
   }
   assert.match(fmnist("train", "--preset", "resnet").stderr, /Unknown preset "resnet". Choose one of: mlp/);
+  assert.match(fmnist("lessons", "--kernel", "python3").stderr, /--kernel must be tslab or deno, got "python3"/);
 });
 
 test("a missing data folder is reported with where it looked and how to fix it", () => {

@@ -142,3 +142,19 @@ test("training accuracy by steps is smoothed per batch and thinned to the points
   const smoothed = plot.trainingAccuracyBySteps({ batches, epochs: [] }, { maxPoints: 300 });
   assert.ok(smoothed[150].accuracy > 0.2 && smoothed[150].accuracy < 0.3, "smoothing lags the jump at step 151");
 });
+
+test("the race chart draws the curves, the labelled finishes and the budget, and refuses nothing to draw", async () => {
+  const curves = [{ name: "resnet", points: [{ seconds: 60, accuracy: 0.88 }, { seconds: 120, accuracy: 0.91 }] }];
+  const finishes = [
+    { name: "resnet", seconds: 125, accuracy: 0.9321 },
+    { name: "05 vgg11-bn", seconds: 419, accuracy: 0.9267 },
+  ];
+  const spec = plot.raceSpec(curves, finishes, { title: "Race", budgetSeconds: 600 });
+  const svg = await svgOf(spec);
+  for (const text of ["Race", "resnet: 93.21%", "05 vgg11-bn: 92.67%", "training seconds", "accuracy (%)"])
+    assert.ok(svg.includes(text), `SVG lacks "${text}"`);
+  const y = (spec.layer as { encoding?: { y?: { scale: { domain: number[] } } } }[])[1].encoding!.y!.scale.domain;
+  assert.deepEqual(y, [85, 100], "the accuracy axis starts at the 5 points below the lowest value");
+  assert.throws(() => plot.raceSpec([], [], { budgetSeconds: 600 }), /at least one/);
+  assert.throws(() => plot.raceSpec([], [{ name: "x", seconds: NaN, accuracy: 0.9 }], { budgetSeconds: 600 }), /finite/);
+});

@@ -2,7 +2,8 @@ import { strict as assert } from "assert";
 import { test } from "node:test";
 import * as util from "util";
 import * as plot from "../lib/plot";
-import { ResultRecord } from "../lib/metrics/results";
+import { ResultRecord, saveResult } from "../lib/metrics/results";
+import { tempDir } from "./helpers";
 import { UserError } from "../lib/util/errors";
 import {
   agreementHistogram,
@@ -11,7 +12,15 @@ import {
   sharedConfusions,
   sharedMistakes,
 } from "../lib/compare/agreement";
-import { COMPARED_LESSONS, COMPARED_MODELS, recordOfSaved, savedModelName } from "../lib/compare/models";
+import {
+  COMPARED_LESSONS,
+  COMPARED_MODELS,
+  comparedModels,
+  comparedRecords,
+  LATER_LESSONS,
+  recordOfSaved,
+  savedModelName,
+} from "../lib/compare/models";
 import { PUBLISHED_RESULTS } from "../lib/compare/published";
 import { accuracyFrontier, recordLabel, remeasuredRecord } from "../lib/compare/records";
 import { renderSvg, VegaLiteSpec } from "../lib/plot/render";
@@ -160,7 +169,7 @@ test("records get short labels, and a re-measured record keeps the training fact
 
 test("the compared models come from compared lessons, with smoke twins, and find the record they came from", () => {
   for (const m of COMPARED_MODELS)
-    assert.ok(COMPARED_LESSONS.includes(m.lesson), `${m.lesson} is not among the compared lessons`);
+    assert.ok([...COMPARED_LESSONS, ...LATER_LESSONS].includes(m.lesson), `${m.lesson} is not among the compared lessons`);
   assert.equal(new Set(COMPARED_MODELS.map((m) => m.saved)).size, COMPARED_MODELS.length);
   const mlp = COMPARED_MODELS[0];
   assert.equal(savedModelName(mlp, "smoke"), `${mlp.saved}-smoke`);
@@ -180,6 +189,26 @@ test("the compared models come from compared lessons, with smoke twins, and find
       e.message.includes(`run lesson ${mlp.lesson} again`) &&
       e.message.includes("777 parameters"),
   );
+});
+
+test("the comparison needs every earlier lesson's records and takes a later lesson's once it has run", () => {
+  const root = tempDir();
+  const earlier = COMPARED_LESSONS.map((lesson) => record(lesson, "m", 0.9, 10));
+  for (const r of earlier.slice(1)) saveResult(r, root);
+  assert.throws(
+    () => comparedRecords("full", root),
+    (e: Error) => e instanceof UserError && e.message.includes(COMPARED_LESSONS[0]),
+  );
+  saveResult(earlier[0], root);
+  saveResult(record("07-in-the-browser", "page", 0.9, 1), root);
+  const before = comparedRecords("full", root);
+  assert.deepEqual(before.map((r) => r.lesson), [...COMPARED_LESSONS], "only the compared lessons, in course order");
+  assert.ok(!comparedModels(before).some((m) => LATER_LESSONS.includes(m.lesson)), "a later lesson's model before it ran");
+  saveResult(record(LATER_LESSONS[0], "resnet", 0.93, 600), root);
+  const after = comparedRecords("full", root);
+  assert.deepEqual(after.map((r) => r.lesson), [...COMPARED_LESSONS, LATER_LESSONS[0]]);
+  assert.deepEqual(comparedModels(after), COMPARED_MODELS.filter((m) => after.some((r) => r.lesson === m.lesson)));
+  assert.ok(comparedModels(after).some((m) => m.lesson === LATER_LESSONS[0]));
 });
 
 test("published results are accuracies with their source", () => {

@@ -6,6 +6,7 @@ import { PNG } from "pngjs";
 import { installOnednn, onednnUnavailableReason } from "../lib/backend/onednn";
 import { selectBackend } from "../lib/backend/select";
 import { ImageSet } from "../lib/data/dataset";
+import { KernelName } from "../lib/cli/lessonsCommand";
 import { ResultRecord } from "../lib/metrics/results";
 
 /** A fresh temporary folder, removed when the process exits. */
@@ -116,4 +117,20 @@ export function sampleRecord(
     backend: "cpu",
     profile,
   };
+}
+
+/** scripts/jupyter-env.js, which finds Deno's binary for the set-up and the tests alike. */
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const jupyterEnv = require("../../scripts/jupyter-env.js") as { denoBinary(): string | { reason: string } };
+
+/**
+ * Why a test of a kernel skips, or false when it runs: tslab always runs; Deno's kernel skips where its npm package
+ * has no binary for the machine, and in the second pass of .ci/run (FMNIST_DENO_TESTED=1), which only changes Node's
+ * version: the Deno kernel runs without Node, so its tests ran in the first pass.
+ */
+export function kernelSkip(kernel: KernelName): string | false {
+  if (kernel === "tslab") return false;
+  if (process.env.FMNIST_DENO_TESTED === "1") return "Deno's kernel tests ran in the first pass (FMNIST_DENO_TESTED=1)";
+  const deno = jupyterEnv.denoBinary();
+  return typeof deno === "string" ? false : `Deno's kernel cannot run here: ${deno.reason}`;
 }

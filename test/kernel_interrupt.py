@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Interrupts a training cell in the project's tslab kernel the way Jupyter does, and reports what happened.
+"""Interrupts a training cell in one of the project's kernels the way Jupyter does, and reports what happened.
 
-Used by test/interrupt-kernel.test.ts (run with /usr/bin/python3 and JUPYTER_PATH pointing at the project's
-kernelspec). Starts the kernel through jupyter_client, defines a variable, starts a long training cell, waits
-until batches are running, calls KernelManager.interrupt_kernel() (SIGINT, as the Notebook's stop button does),
-then measures: when the cell ended, when the board said it stopped, when the kernel process went idle (CPU),
-whether the variable and the weights survived. Prints one JSON object; the test judges it.
+Used by test/interrupt-jupyter.test.ts (run with /usr/bin/python3 and JUPYTER_PATH pointing at the project's
+kernelspecs): `kernel_interrupt.py NOTEBOOK_DIR [KERNEL]`, KERNEL tslab (default) or deno. Starts the kernel through
+jupyter_client, defines a variable, starts a long training cell, waits until batches are running, calls
+KernelManager.interrupt_kernel() (SIGINT, as the Notebook's stop button does), then measures: when the cell ended,
+when the board said it stopped, when the kernel process went idle (CPU), whether the variable and the weights
+survived, whether the next cell's training runs to its end, and whether an interrupt while nothing runs leaves the
+kernel alive. Prints one JSON object; the test judges it.
 """
 import json
 import os
@@ -26,6 +28,10 @@ const weightSum = () => model.getWeights().map((w) => Array.from(w.dataSync() as
 const initialWeights = weightSum();
 """
 TRAIN = 'const fit = await fm.train(model, small, { epochs: 100, board: { updateEveryMs: 100 } });'
+NEXT_TRAIN = """
+const again = await fm.train(model, small.subset(500), { epochs: 2, board: false });
+console.log(JSON.stringify({ epochs: again.history.loss.length, interrupted: again.interrupted ?? null }));
+"""
 
 
 def cpu_seconds(pid):
@@ -100,7 +106,7 @@ class Cell:
 
 def main():
     report = {}
-    km = KernelManager(kernel_name="tslab")
+    km = KernelManager(kernel_name=sys.argv[2] if len(sys.argv) > 2 else "tslab")
     km.start_kernel(cwd=sys.argv[1])
     kc = km.client()
     kc.start_channels()
@@ -128,6 +134,9 @@ def main():
                 if stopped_at is None and "stopped by you" in texts(msg):
                     stopped_at = msg["at"]
         report["cell_ended_s"] = None if train.reply_at is None else round(train.reply_at - interrupted_at, 2)
+        if train.reply_at is not None:
+            reply = train.reply["content"]
+            report["train_reply"] = {key: reply.get(key) for key in ("status", "ename", "evalue")}
         report["board_stopped_s"] = None if stopped_at is None else round(stopped_at - interrupted_at, 2)
         report["train_output"] = train.output()[-3000:]
 
@@ -147,6 +156,21 @@ def main():
         report["after"] = json.loads(next(line for line in check.output().splitlines() if line.startswith("{")))
         report["weights_a_second_later"] = later.output().strip().splitlines()[-1]
         report["kernel_alive"] = km.is_alive()
+
+        # the next cell starts afresh: its training is not stopped by the interrupt of the cell before
+        next_train = Cell(kc, NEXT_TRAIN).run_to_end(120)
+        report["next_train_status"] = next_train.reply["content"]["status"]
+        report["next_train"] = next((json.loads(line) for line in next_train.output().splitlines() if line.startswith("{")), None)
+        report["next_train_output"] = next_train.output()[-2000:]
+
+        # an interrupt while no cell runs stops nothing and leaves the kernel (and its variables) as they were
+        km.interrupt_kernel()
+        time.sleep(1.0)
+        next_train.pump(0.5)  # what the kernel says about it arrives on the last cell's output
+        report["idle_interrupt_output"] = next_train.output()[-2000:]
+        report["alive_after_idle_interrupt"] = km.is_alive()
+        if report["alive_after_idle_interrupt"]:
+            report["answer_after_idle_interrupt"] = Cell(kc, "console.log(answer);").run_to_end(60).output().strip()
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)

@@ -22,9 +22,11 @@ const jupyter = require("../../../scripts/jupyter-env.js") as {
   jupyterEnv(extra?: Record<string, string>): NodeJS.ProcessEnv;
 };
 
-export const LESSONS_HELP = `fmnist lessons [--profile smoke|full] [--only 01,02] [--twice] [--html] [--json] [--timeout S]
-  Executes the lessons in order headlessly with the tslab kernel (nbclient). full (default) writes the executed
-  notebooks in place; smoke (a small subset, one short epoch) writes them to .lessons-smoke/. Stops at the first
+export const LESSONS_HELP = `fmnist lessons [--profile smoke|full] [--kernel tslab|deno] [--only 01,02] [--twice] [--html]
+                 [--json] [--timeout S]
+  Executes the lessons in order headlessly (nbclient) with the tslab kernel (default) or Deno's. full (default)
+  writes the executed notebooks in place; smoke (a small subset, one short epoch) writes them to .lessons-smoke/;
+  with --kernel deno they go to .lessons-deno/<profile>/ (the committed outputs are tslab's). Stops at the first
   failing cell. --twice runs each lesson twice in the same kernel, as Run All clicked again does, writes the second
   run's notebook and fails when the second run ends holding more tensors or servers than the first.
   --html also exports HTML. Prints a summary of the result records (--json: one object per line).
@@ -71,6 +73,19 @@ export function rerunLeaks(rounds: RoundReading[]): string | null {
   return leaks.length > 0 ? leaks.join("; ") : null;
 }
 
+/** The Jupyter kernels the lessons run on: tslab (the course's), and Deno's (`deno jupyter`). */
+export const KERNELS = ["tslab", "deno"] as const;
+
+/** Name of a kernel the lessons run on (its kernelspec's name in the project's Jupyter folder). */
+export type KernelName = (typeof KERNELS)[number];
+
+/** Where `fmnist lessons` writes the executed notebooks of one profile run on one kernel. */
+export function lessonOutputDir(profile: "full" | "smoke", kernel: KernelName): string {
+  const root = projectRoot();
+  if (kernel !== "tslab") return path.join(root, `.lessons-${kernel}`, profile);
+  return profile === "full" ? path.join(root, "notebooks") : path.join(root, ".lessons-smoke");
+}
+
 /** The lesson notebooks (`notebooks/NN-name.ipynb`) in the order a learner takes them. */
 export function lessonNotebooks(only?: string[]): string[] {
   const dir = path.join(projectRoot(), "notebooks");
@@ -91,6 +106,7 @@ export function lessonNotebooks(only?: string[]): string[] {
 export async function lessonsCommand(argv: string[]): Promise<void> {
   const values = parseFlags("lessons", argv, {
     profile: { type: "string" },
+    kernel: { type: "string" },
     only: { type: "string" },
     html: { type: "boolean" },
     json: { type: "boolean" },
@@ -100,24 +116,36 @@ export async function lessonsCommand(argv: string[]): Promise<void> {
   const profile = stringFlag(values, "profile") ?? "full";
   if (profile !== "full" && profile !== "smoke")
     throw new UserError(`--profile must be smoke or full, got "${profile}".`);
+  const kernel = stringFlag(values, "kernel") ?? "tslab";
+  if (!(KERNELS as readonly string[]).includes(kernel))
+    throw new UserError(`--kernel must be ${KERNELS.join(" or ")}, got "${kernel}".`);
   const only = stringFlag(values, "only")
     ?.split(",")
     .map((s) => s.trim())
     .filter(Boolean);
   const notebooks = lessonNotebooks(only);
   const root = projectRoot();
-  const outDir = profile === "full" ? path.join(root, "notebooks") : path.join(root, ".lessons-smoke");
+  const outDir = lessonOutputDir(profile, kernel as KernelName);
   const python = jupyter.findJupyterPython();
   if (!python)
     throw new UserError(
       "No Python with nbclient and nbconvert found. Run `npm start` (or apt-get install python3-nbclient jupyter-nbconvert).",
     );
-  if (!fs.existsSync(path.join(jupyter.JUPYTER_DIR, "kernels", "tslab", "kernel.json"))) {
-    throw new UserError("The tslab kernel is not registered yet: run `npm run setup` first.");
+  if (!fs.existsSync(path.join(jupyter.JUPYTER_DIR, "kernels", kernel, "kernel.json"))) {
+    throw new UserError(
+      `The ${kernel} kernel is not registered yet: run \`npm run setup\` first (it says why, if it cannot).`,
+    );
   }
   // each lesson run replaces all of its saved records, so none of an earlier run's lingers for lesson 06 to read
   for (const notebook of notebooks) clearResults(profile, path.basename(notebook, ".ipynb"));
-  const runnerArgs = [path.join(root, "scripts", "run_lessons.py"), "--out-dir", outDir, ...notebooks];
+  const runnerArgs = [
+    path.join(root, "scripts", "run_lessons.py"),
+    "--out-dir",
+    outDir,
+    "--kernel",
+    kernel,
+    ...notebooks,
+  ];
   if (values.html) runnerArgs.push("--html");
   if (values.twice) runnerArgs.push("--rounds", "2");
   const timeout = positiveInt(values, "timeout");

@@ -3,7 +3,7 @@
  * tests and the README agree on the names under which earlier lessons save their models and records.
  */
 import { currentProfile, Profile } from "../util/profile";
-import type { ResultRecord } from "../metrics/results";
+import { readResults, ResultRecord } from "../metrics/results";
 import { UserError } from "../util/errors";
 
 /** One model an earlier lesson trains, saves and records. */
@@ -32,7 +32,30 @@ export const COMPARED_MODELS: readonly ComparedModel[] = Object.freeze([
   { name: "simple CNN", lesson: "03-cnn-simple", saved: "03-cnn-simple" },
   { name: "deep CNN", lesson: "04-cnn-deep", saved: "04-cnn-deep" },
   { name: "VGG-11 + BN", lesson: "05-vgg", saved: "05-vgg11-bn" },
+  { name: "small ResNet", lesson: "08-speedrun", saved: "08-resnet" },
 ]);
+
+/**
+ * Lessons after the comparison lesson that it includes once they have run: a learner runs lesson 06 again after them
+ * (the lessons run in order, so a first run of 06 comes before them).
+ */
+export const LATER_LESSONS: readonly string[] = Object.freeze(["08-speedrun"]);
+
+/**
+ * The records the comparison reads, in course order: those of every lesson in {@link COMPARED_LESSONS} (each must have
+ * left some) and those of {@link LATER_LESSONS} that have run.
+ *
+ * @throws UserError naming the earlier lessons that left no records, and how to run them
+ */
+export function comparedRecords(profile: Profile = currentProfile(), root?: string): ResultRecord[] {
+  const wanted = [...COMPARED_LESSONS, ...LATER_LESSONS];
+  return readResults(profile, { lessons: [...COMPARED_LESSONS], root }).filter((r) => wanted.includes(r.lesson));
+}
+
+/** The models of {@link COMPARED_MODELS} whose lesson left records among `records` (a later lesson's once it ran). */
+export function comparedModels(records: readonly Pick<ResultRecord, "lesson">[]): ComparedModel[] {
+  return COMPARED_MODELS.filter((m) => records.some((r) => r.lesson === m.lesson));
+}
 
 /** The name a model is saved under in a profile: `saved` in `full`, `saved-smoke` in `smoke`. */
 export function savedModelName(model: ComparedModel, profile: Profile = currentProfile()): string {

@@ -46,3 +46,6 @@ export {
   agreementSpec,
   benchmarkSpec,
 } from "./lessons/lesson06";
+
+// Lesson 08: the race against the clock
+export { raceSpec } from "./lessons/lesson08";

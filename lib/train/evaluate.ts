@@ -3,7 +3,7 @@
  * data.
  */
 import * as tf from "@tensorflow/tfjs";
-import { NUM_CLASSES } from "../data/classes";
+import { IMAGE_SIZE, NUM_CLASSES } from "../data/classes";
 import { ImageSet } from "../data/dataset";
 import { argmax, confusionMatrix, Mistake, mostConfidentMistakes, perClassAccuracy } from "../metrics/classification";
 import { inputSpecOf, makeBatch } from "./batches";
@@ -26,6 +26,19 @@ export interface Evaluation {
   mistakes: Mistake[];
 }
 
+/** Options for {@link evaluate} and {@link predictProbabilities}. */
+export interface PredictOptions {
+  /** Images per forward pass (default 500). */
+  batchSize?: number;
+  /** Pixels are divided by this (default 255). */
+  divisor?: number;
+  /**
+   * Test-time augmentation (lesson 08): also run every image mirrored left to right and average the two probability
+   * vectors, as the training's random mirroring taught the model that both are the same garment. Twice the work.
+   */
+  mirror?: boolean;
+}
+
 /**
  * Runs a model over a whole set in batches and measures it: loss, accuracy, per-class accuracy,
  * confusion matrix, each image's predicted class and probabilities, and the most confident mistakes.
@@ -36,10 +49,10 @@ export interface Evaluation {
 export async function evaluate(
   model: tf.LayersModel,
   set: ImageSet,
-  options: { batchSize?: number; divisor?: number; mistakes?: number } = {},
+  options: PredictOptions & { mistakes?: number } = {},
 ): Promise<Evaluation> {
-  const { batchSize = 500, divisor = 255, mistakes: mistakeCount = 16 } = options;
-  const probabilities = await predictProbabilities(model, set, { batchSize, divisor }, "Evaluation");
+  const { mistakes: mistakeCount = 16, ...predictOptions } = options;
+  const probabilities = await predictProbabilities(model, set, predictOptions, "Evaluation");
   const rows = Array.from({ length: set.count }, (_, i) =>
     probabilities.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES),
   );
@@ -69,10 +82,10 @@ export async function evaluate(
 export async function predictProbabilities(
   model: tf.LayersModel,
   set: ImageSet,
-  options: { batchSize?: number; divisor?: number } = {},
+  options: PredictOptions = {},
   what = "Prediction",
 ): Promise<Float32Array> {
-  const { batchSize = 500, divisor = 255 } = options;
+  const { batchSize = 500, divisor = 255, mirror = false } = options;
   const spec = { ...inputSpecOf(model), oneHot: false };
   const out = new Float32Array(set.count * NUM_CLASSES);
   const order = Array.from({ length: set.count }, (_, i) => i);
@@ -81,7 +94,10 @@ export async function predictProbabilities(
     const end = Math.min(start + batchSize, set.count);
     const probs = tf.tidy(() => {
       const { xs } = makeBatch(set, order, start, end, spec, divisor);
-      return model.predict(xs) as tf.Tensor;
+      const probabilities = model.predict(xs) as tf.Tensor;
+      if (!mirror) return probabilities;
+      const mirrored = xs.reshape([-1, IMAGE_SIZE, IMAGE_SIZE, 1]).reverse(2).reshape(xs.shape);
+      return probabilities.add(model.predict(mirrored) as tf.Tensor).div(2);
     });
     try {
       out.set(await probs.data(), start * NUM_CLASSES);

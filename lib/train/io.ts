@@ -182,13 +182,24 @@ export function folderHandler(dir: string, options: { shardBytes?: number; recre
         format: json.format as string | undefined,
         generatedBy: json.generatedBy as string | undefined,
         convertedBy: json.convertedBy as string | null | undefined,
-        trainingConfig: json.trainingConfig as tf.io.TrainingConfig | undefined,
+        trainingConfig: namedLossOnly(json.trainingConfig as tf.io.TrainingConfig | undefined),
         userDefinedMetadata: json.userDefinedMetadata as {} | undefined,
         weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
         weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
       };
     },
   };
+}
+
+/**
+ * The training configuration to compile a loaded model with, or none when its loss has no name: tfjs saves a loss
+ * function (such as `smoothedCrossEntropy(0.1)`) as an empty list of losses, and compiling with that warns that the
+ * output "is missing from loss dictionary". Such a model loads uncompiled; compile it again to train it further.
+ */
+function namedLossOnly(config: tf.io.TrainingConfig | undefined): tf.io.TrainingConfig | undefined {
+  const loss = config?.loss as unknown;
+  const named = typeof loss === "string" || (Array.isArray(loss) && loss.length > 0) || (typeof loss === "object" && loss !== null && Object.keys(loss).length > 0);
+  return named ? config : undefined;
 }
 
 /** The weight files of a save: one `weights.bin`, or shards of at most `shardBytes` named as tfjs's web format. */

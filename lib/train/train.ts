@@ -11,6 +11,8 @@ import type { ImageAugment } from "./augment";
 import { inputSpecOf, shuffledBatches, wholeSet } from "./batches";
 import { DeferredLogs } from "./deferredLogs";
 import { StopOnInterrupt, StopPoint } from "./stopOnInterrupt";
+// closes tfjs's MomentumOptimizer leak for every program that trains through the library
+import "./momentumDispose";
 
 /** Options for {@link train}. Unknown keys are rejected. */
 export interface TrainOptions {

@@ -9,7 +9,13 @@
  * An interrupt belongs to the cell it arrived in: a later library call in the same cell (the next run of a
  * loop over models) stops at once, while the next cell starts afresh. Outside a kernel it belongs to the
  * whole process.
+ *
+ * In Deno's kernel a SIGINT that nothing listens for kills the kernel, so the library listens from the moment it
+ * loads there. That kernel gives the library no mark of the cell that runs (one display channel serves every
+ * cell), so there an interrupt stops the library calls running when it arrives and nothing later: a cell stopped
+ * that way ends with the call's Interrupted error, and the next cell starts afresh.
  */
+import { inDenoKernel } from "./denoKernel";
 import { currentDisplayWriter } from "./notebook";
 import { UserError } from "./errors";
 
@@ -38,6 +44,10 @@ export interface InterruptWatch {
 }
 
 const PROCESS = Symbol("the whole process");
+/** What Deno's kernel shows when the stop button finds no library call to stop (it stops no other code). */
+const NOTHING_TO_STOP =
+  "Stop: no training or evaluation of the library was running, so nothing stopped. Deno's kernel stops only " +
+  "those; to stop other code, restart the kernel (Kernel → Restart).";
 /** The cell (tslab's display writer changes with each executed cell) or, outside a kernel, the process. */
 const currentScope = (): unknown => currentDisplayWriter() ?? PROCESS;
 
@@ -49,7 +59,9 @@ const openWatches = new Set<{ onInterrupt?: () => void }>();
 
 function onSigint(): void {
   interruptCount++;
-  interruptedScope = currentScope();
+  const inDeno = inDenoKernel();
+  interruptedScope = inDeno ? undefined : currentScope(); // Deno's kernel: for the running calls only (see above)
+  if (inDeno && openWatches.size === 0) console.error(NOTHING_TO_STOP);
   for (const watch of openWatches) watch.onInterrupt?.();
 }
 
@@ -103,3 +115,5 @@ export function watchInterrupts(onInterrupt?: () => void): InterruptWatch {
 export function stoppableWorkRunning(): boolean {
   return openWatches.size > 0;
 }
+
+if (inDenoKernel()) listenSoon();

@@ -1,7 +1,9 @@
 /**
- * Which notebook output channel is live: the tslab kernel's message writer, or one a test injected. lib/plot
- * sends its outputs through it, and lib/util/interrupt uses it to tell one cell from the next.
+ * Which notebook output channel is live: the tslab kernel's message writer, Deno's kernel's `Deno.jupyter.broadcast`
+ * (lib/util/denoKernel), or one a test injected. lib/plot sends its outputs through it, and lib/util/interrupt uses
+ * tslab's to tell one cell from the next.
  */
+import { denoDisplayWriter } from "./denoKernel";
 
 /** The content of a Jupyter `display_data` / `update_display_data` message. */
 export interface DisplayMessage {
@@ -21,7 +23,7 @@ let overrideWriter: DisplayWriter | null = null;
 /**
  * Replaces the writer used by every display function (for tests, or to route output elsewhere).
  *
- * @param writer - the writer to use, or `null` to go back to the tslab kernel (if any).
+ * @param writer - the writer to use, or `null` to go back to the kernel's own (if any).
  */
 export function setDisplayWriter(writer: DisplayWriter | null): void {
   overrideWriter = writer;
@@ -41,13 +43,14 @@ function tslabWriter(): DisplayWriter | null {
 }
 
 /**
- * Returns the writer that display calls would use now: the injected one, else tslab's, else `null`.
+ * Returns the writer that display calls would use now: the injected one, else tslab's (a new one for each cell),
+ * else Deno's kernel's (one for all cells), else `null`.
  */
 export function currentDisplayWriter(): DisplayWriter | null {
-  return overrideWriter ?? tslabWriter();
+  return overrideWriter ?? tslabWriter() ?? denoDisplayWriter();
 }
 
-/** True when running inside a tslab kernel cell (or a writer was injected). */
+/** True when running inside a cell of the tslab or the Deno kernel (or a writer was injected). */
 export function inNotebook(): boolean {
   return currentDisplayWriter() !== null;
 }

@@ -21,7 +21,16 @@ function wasmOutDir(): string {
   return path.join(path.dirname(main), "..", "wasm-out");
 }
 
-/** Source of the pthread worker script shipped by tfjs-backend-wasm. */
+/**
+ * Runs before the worker script: Deno's workers (which back its `worker_threads`) have a getter-only `location`,
+ * and the script's Node branch assigns `location`, which throws there ("Cannot set property location of
+ * #<DedicatedWorkerGlobalScope> which has only a getter"). An own writable property shadows the getter; Node's
+ * workers have no `location`, so there it only adds the property the script sets anyway.
+ */
+const WRITABLE_LOCATION =
+  'Object.defineProperty(globalThis, "location", { value: undefined, writable: true, configurable: true });';
+
+/** Source of the pthread worker script shipped by tfjs-backend-wasm, with {@link WRITABLE_LOCATION} first. */
 function workerSource(): string {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const mod = require("@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js");
@@ -31,7 +40,7 @@ function workerSource(): string {
   }
   // The text is a template literal whose `\n` escapes were turned into real newlines, which
   // would end the script's string literals early; put the escapes back (as tfjs does for blobs).
-  return src.replace(/\n/g, "\\n");
+  return WRITABLE_LOCATION + src.replace(/\n/g, "\\n");
 }
 
 /**
