@@ -76,11 +76,15 @@ def execute_rounds(client, nb, rounds):
         client.execute()
         return []
     readings = []
-    with client.setup_kernel():
+    try:
         for _ in range(rounds):
             started = time.time()
             client.execute(cleanup_kc=False)
             readings.append({**probe(client, nb), "seconds": round(time.time() - started, 1)})
+    finally:
+        # shut the kernel down as execute() does when it owns it, unless nbclient's SIGINT/SIGTERM handler already did
+        if client.km is not None:
+            client._cleanup_kernel()
     return readings
 
 

@@ -39,7 +39,10 @@ test("freeEarlierRun frees the weights and optimizer state of every model made b
   const model = await trainedModel();
   const held = tf.memory().numTensors - empty;
   assert.ok(held > model.weights.length, `the model and its optimizer hold ${held} tensors`);
-  assert.match(freeEarlierRun() ?? "", new RegExp(`^This kernel ran the lesson before: freed the ${held} weight tensors`));
+  assert.match(
+    freeEarlierRun() ?? "",
+    new RegExp(`^This kernel ran the lesson before: freed the ${held} weight tensors`),
+  );
   assert.equal(tf.memory().numTensors, empty);
   assert.equal(freeEarlierRun(), null, "nothing left to free");
 });

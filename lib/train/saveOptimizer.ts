@@ -28,4 +28,3 @@ export async function saveWithOptimizer(model: tf.LayersModel, handler: tf.io.IO
     tf.dispose(madeForSave);
   }
 }
-
