@@ -44,7 +44,7 @@ test("in Deno's kernel, displays go through Deno.jupyter.broadcast: outputs, and
   );
 });
 
-test("the kernel's reply to a cell waits one timer turn, once, so the cell's outputs go out first", async () => {
+test("the kernel's reply to a cell waits for the cell's outputs to go out, longer after more of them", async () => {
   const wrapped = internals.jupyter.broadcastResult;
   assert.notEqual(wrapped, originalBroadcastResult, "the library did not wrap the kernel's broadcastResult");
   const order: string[] = [];
@@ -52,6 +52,11 @@ test("the kernel's reply to a cell waits one timer turn, once, so the cell's out
   await wrapped(7, undefined).then(() => order.push("the cell's value shown"));
   assert.deepEqual(order, ["a timer queued before the cell ended", "the cell's value shown"]);
   assert.deepEqual(shownResults, [7], "the kernel's own broadcastResult did not run");
+  for (let i = 0; i < 20; i++) display.showBundle({ "text/plain": `output ${i}` });
+  const started = Date.now();
+  await wrapped(8, undefined);
+  const waited = Date.now() - started;
+  assert.ok(waited >= 150, `the reply waited only ${waited} ms after 20 outputs`);
   // a second copy of the library (another dist/) does not wrap it again
   delete require.cache[require.resolve("../lib/util/denoKernel")];
   require("../lib/util/denoKernel");

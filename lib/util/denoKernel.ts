@@ -5,9 +5,10 @@
  * - Outputs before the reply: Deno 2.9's kernel publishes a cell's `idle` status before the outputs the cell sent
  *   last (measured: all three lines of `console.log("a"); console.log("b"); console.log("c")` came after it), and
  *   Jupyter front ends and nbclient drop what comes after `idle`. The kernel awaits
- *   `Deno[Deno.internal].jupyter.broadcastResult` between a cell's end and its reply; waiting one timer turn there
- *   lets the outputs out first (measured: 500 outputs of one cell all arrived before `idle`). Cells that end in an
- *   error skip that call, so their last outputs may still come late.
+ *   `Deno[Deno.internal].jupyter.broadcastResult` between a cell's end and its reply; waiting there lets the outputs
+ *   out first: a timer turn, and {@link FLUSH_MS_PER_OUTPUT} for each display sent in the last second (one timer
+ *   turn let 500 short lines out, but not the last 3 of 14 result tables). Cells that end in an error skip that
+ *   call, so their last outputs may still come late.
  * - The stop button: Jupyter interrupts with SIGINT, which kills a Deno process that does not listen for it
  *   (lib/util/interrupt listens from the moment the library loads there).
  * - Quiet loading: Deno warns whenever a module loads Node's deprecated `punycode` (Node exempts node_modules);
@@ -37,27 +38,41 @@ function denoNamespace(): DenoNamespace | undefined {
   return (globalThis as { Deno?: DenoNamespace }).Deno;
 }
 
-/** True when the library runs inside a cell of Deno's Jupyter kernel (`Deno.jupyter` exists only there). */
+/** True when the library runs inside a cell of Deno's Jupyter kernel (`Deno.jupyter` works only there). */
 export function inDenoKernel(): boolean {
-  return typeof denoNamespace()?.jupyter?.broadcast === "function";
+  try {
+    return typeof denoNamespace()?.jupyter?.broadcast === "function";
+  } catch {
+    return false; // outside `deno jupyter`, reading Deno.jupyter throws
+  }
 }
 
+/** How long the kernel's reply waits for each display sent in the last second (see the header). */
+const FLUSH_MS_PER_OUTPUT = 10;
+/** When the displays of the last second were sent (ms since the epoch). */
+let recentSends: number[] = [];
+
 /** Sends the message as Deno's own `Deno.jupyter.display` does, through `Deno.jupyter.broadcast`. */
-const denoWriter: DisplayWriter = (message, update) =>
+const denoWriter: DisplayWriter = (message, update) => {
   denoNamespace()!.jupyter!.broadcast(update ? "update_display_data" : "display_data", message);
+  recentSends.push(Date.now());
+};
 
 /** The display writer of Deno's kernel, or `null` outside it. */
 export function denoDisplayWriter(): DisplayWriter | null {
   return inDenoKernel() ? denoWriter : null;
 }
 
-/** Makes the kernel wait one timer turn after each cell before it replies, so the cell's outputs go out first. */
+/** Makes the kernel wait after each cell before it replies, so the cell's outputs go out first (see the header). */
 function flushOutputsBeforeReply(deno: DenoNamespace): void {
   const jupyter = deno.internal === undefined ? undefined : deno[deno.internal]?.jupyter;
   const original = jupyter?.broadcastResult;
   if (!jupyter || typeof original !== "function" || original[FLUSHES]) return;
   const flushing: BroadcastResult & { [FLUSHES]?: true } = async (executionCount, result) => {
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    const lastSecond = Date.now() - 1000;
+    recentSends = recentSends.filter((sent) => sent > lastSecond);
+    await new Promise((resolve) => setTimeout(resolve, FLUSH_MS_PER_OUTPUT * recentSends.length));
+    recentSends = [];
     return original(executionCount, result);
   };
   flushing[FLUSHES] = true;
