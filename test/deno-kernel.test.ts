@@ -6,7 +6,6 @@
  */
 import { strict as assert } from "assert";
 import { test } from "node:test";
-import { until } from "./helpers";
 
 type Broadcast = { type: string; content: { data: Record<string, unknown>; transient: { display_id?: string } } };
 type BroadcastResult = (count: number, result: unknown) => Promise<void>;
@@ -23,6 +22,9 @@ const internals = { jupyter: { broadcastResult: originalBroadcastResult } };
 };
 
 // loaded after the stand-in, as the notebooks' `import * as fm from "../dist/lib"` loads the library in a Deno cell
+// (the test helpers too: they load the backend, whose rerun check loads the notebook's output channel)
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { until } = require("./helpers") as typeof import("./helpers");
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const display = require("../lib/plot/display") as typeof import("../lib/plot/display");
 // eslint-disable-next-line @typescript-eslint/no-var-requires
