@@ -144,7 +144,15 @@ test("training accuracy by steps is smoothed per batch and thinned to the points
 });
 
 test("the race chart draws the curves, the labelled finishes and the budget, and refuses nothing to draw", async () => {
-  const curves = [{ name: "resnet", points: [{ seconds: 60, accuracy: 0.88 }, { seconds: 120, accuracy: 0.91 }] }];
+  const curves = [
+    {
+      name: "resnet",
+      points: [
+        { seconds: 60, accuracy: 0.88 },
+        { seconds: 120, accuracy: 0.91 },
+      ],
+    },
+  ];
   const finishes = [
     { name: "resnet", seconds: 125, accuracy: 0.9321 },
     { name: "05 vgg11-bn", seconds: 419, accuracy: 0.9267 },
@@ -156,5 +164,8 @@ test("the race chart draws the curves, the labelled finishes and the budget, and
   const y = (spec.layer as { encoding?: { y?: { scale: { domain: number[] } } } }[])[1].encoding!.y!.scale.domain;
   assert.deepEqual(y, [85, 100], "the accuracy axis starts at the 5 points below the lowest value");
   assert.throws(() => plot.raceSpec([], [], { budgetSeconds: 600 }), /at least one/);
-  assert.throws(() => plot.raceSpec([], [{ name: "x", seconds: NaN, accuracy: 0.9 }], { budgetSeconds: 600 }), /finite/);
+  assert.throws(
+    () => plot.raceSpec([], [{ name: "x", seconds: NaN, accuracy: 0.9 }], { budgetSeconds: 600 }),
+    /finite/,
+  );
 });

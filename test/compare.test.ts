@@ -169,7 +169,10 @@ test("records get short labels, and a re-measured record keeps the training fact
 
 test("the compared models come from compared lessons, with smoke twins, and find the record they came from", () => {
   for (const m of COMPARED_MODELS)
-    assert.ok([...COMPARED_LESSONS, ...LATER_LESSONS].includes(m.lesson), `${m.lesson} is not among the compared lessons`);
+    assert.ok(
+      [...COMPARED_LESSONS, ...LATER_LESSONS].includes(m.lesson),
+      `${m.lesson} is not among the compared lessons`,
+    );
   assert.equal(new Set(COMPARED_MODELS.map((m) => m.saved)).size, COMPARED_MODELS.length);
   const mlp = COMPARED_MODELS[0];
   assert.equal(savedModelName(mlp, "smoke"), `${mlp.saved}-smoke`);
@@ -202,12 +205,25 @@ test("the comparison needs every earlier lesson's records and takes a later less
   saveResult(earlier[0], root);
   saveResult(record("07-in-the-browser", "page", 0.9, 1), root);
   const before = comparedRecords("full", root);
-  assert.deepEqual(before.map((r) => r.lesson), [...COMPARED_LESSONS], "only the compared lessons, in course order");
-  assert.ok(!comparedModels(before).some((m) => LATER_LESSONS.includes(m.lesson)), "a later lesson's model before it ran");
+  assert.deepEqual(
+    before.map((r) => r.lesson),
+    [...COMPARED_LESSONS],
+    "only the compared lessons, in course order",
+  );
+  assert.ok(
+    !comparedModels(before).some((m) => LATER_LESSONS.includes(m.lesson)),
+    "a later lesson's model before it ran",
+  );
   saveResult(record(LATER_LESSONS[0], "resnet", 0.93, 600), root);
   const after = comparedRecords("full", root);
-  assert.deepEqual(after.map((r) => r.lesson), [...COMPARED_LESSONS, LATER_LESSONS[0]]);
-  assert.deepEqual(comparedModels(after), COMPARED_MODELS.filter((m) => after.some((r) => r.lesson === m.lesson)));
+  assert.deepEqual(
+    after.map((r) => r.lesson),
+    [...COMPARED_LESSONS, LATER_LESSONS[0]],
+  );
+  assert.deepEqual(
+    comparedModels(after),
+    COMPARED_MODELS.filter((m) => after.some((r) => r.lesson === m.lesson)),
+  );
   assert.ok(comparedModels(after).some((m) => m.lesson === LATER_LESSONS[0]));
 });
 

@@ -23,7 +23,10 @@ test("label smoothing: the loss by hand for one image, plain cross-entropy at ep
   assert.ok(Math.abs(smoothed.dataSync()[0] - byHand) < 1e-5, `${smoothed.dataSync()[0]} vs ${byHand}`);
   const plain = smoothedCrossEntropy(0)(yTrue, yPred).dataSync()[0];
   assert.ok(Math.abs(plain + Math.log(0.7)) < 1e-5);
-  assert.throws(() => smoothedCrossEntropy(1), (e: unknown) => e instanceof UserError && /epsilon must be/.test(String(e)));
+  assert.throws(
+    () => smoothedCrossEntropy(1),
+    (e: unknown) => e instanceof UserError && /epsilon must be/.test(String(e)),
+  );
   assert.throws(() => smoothedCrossEntropy(-0.1), UserError);
   tf.dispose([yPred, yTrue, smoothed]);
 });
@@ -36,7 +39,10 @@ test("a model compiled with label smoothing trains without leaking, and saves an
   const afterFirstEpoch = tf.memory().numTensors; // the weights and Adam's state, made at the first step
   const more = await train(model, set, { epochs: 2, batchSize: 20, board: false });
   assert.equal(tf.memory().numTensors, afterFirstEpoch, "tensors leaked during training");
-  assert.ok(more.history.loss[1] < first.history.loss[0], `loss did not fall: ${first.history.loss}, ${more.history.loss}`);
+  assert.ok(
+    more.history.loss[1] < first.history.loss[0],
+    `loss did not fall: ${first.history.loss}, ${more.history.loss}`,
+  );
   const dir = `${tempDir()}/smoothed`;
   await saveModel(model, "smoothed", dir);
   const warnings: string[] = [];
@@ -45,7 +51,10 @@ test("a model compiled with label smoothing trains without leaking, and saves an
   const loaded = await loadModel("smoothed", dir).finally(() => (console.warn = warn));
   assert.deepEqual(warnings, [], "loading warned (a loss function saved as an empty loss list)");
   assert.equal(loaded.optimizer, undefined, "a model whose loss has no name loads uncompiled");
-  assert.deepEqual(Array.from(await predictProbabilities(loaded, set)), Array.from(await predictProbabilities(model, set)));
+  assert.deepEqual(
+    Array.from(await predictProbabilities(loaded, set)),
+    Array.from(await predictProbabilities(model, set)),
+  );
   model.dispose();
   loaded.dispose();
 });
@@ -65,8 +74,12 @@ test("mirror test-time augmentation averages each image's probabilities with its
   }
   const mirroredSet = new ImageSet(mirroredImages, set.labels, "mirrored");
   const mirrored = await predictProbabilities(model, mirroredSet);
-  for (let i = 0; i < plain.length; i++) assert.ok(Math.abs(averaged[i] - (plain[i] + mirrored[i]) / 2) < 1e-6, `at ${i}`);
-  assert.ok(plain.some((p, i) => Math.abs(p - averaged[i]) > 1e-4), "mirroring changed nothing: the test cannot tell");
+  for (let i = 0; i < plain.length; i++)
+    assert.ok(Math.abs(averaged[i] - (plain[i] + mirrored[i]) / 2) < 1e-6, `at ${i}`);
+  assert.ok(
+    plain.some((p, i) => Math.abs(p - averaged[i]) > 1e-4),
+    "mirroring changed nothing: the test cannot tell",
+  );
   const e = await evaluate(model, set, { mirror: true });
   assert.deepEqual(Array.from(e.probabilities), Array.from(await predictProbabilities(model, set, { mirror: true })));
   model.dispose();

@@ -193,12 +193,12 @@ export function folderHandler(dir: string, options: { shardBytes?: number; recre
 
 /**
  * The training configuration to compile a loaded model with, or none when its loss has no name: tfjs saves a loss
- * function (such as `smoothedCrossEntropy(0.1)`) as an empty list of losses, and compiling with that warns that the
+ * function (such as `smoothedCrossEntropy(0.1)`) as an empty map of losses, and compiling with that warns that the
  * output "is missing from loss dictionary". Such a model loads uncompiled; compile it again to train it further.
  */
 function namedLossOnly(config: tf.io.TrainingConfig | undefined): tf.io.TrainingConfig | undefined {
   const loss = config?.loss as unknown;
-  const named = typeof loss === "string" || (Array.isArray(loss) && loss.length > 0) || (typeof loss === "object" && loss !== null && Object.keys(loss).length > 0);
+  const named = typeof loss === "string" || (typeof loss === "object" && loss !== null && Object.keys(loss).length > 0);
   return named ? config : undefined;
 }
 

@@ -32,22 +32,37 @@ export interface RaceOptions {
  *
  * @throws Error when there is nothing to draw or a value is not finite
  */
-export function raceSpec(curves: readonly RaceCurve[], finishes: readonly RaceFinish[], options: RaceOptions): VegaLiteSpec {
-  const lineRows = curves.flatMap((c) => c.points.map((p) => ({ run: c.name, seconds: p.seconds, accuracy: 100 * p.accuracy })));
-  const finishRows = finishes.map((f) => ({ run: f.name, seconds: f.seconds, accuracy: 100 * f.accuracy, label: `${f.name}: ${(100 * f.accuracy).toFixed(2)}%` }));
+export function raceSpec(
+  curves: readonly RaceCurve[],
+  finishes: readonly RaceFinish[],
+  options: RaceOptions,
+): VegaLiteSpec {
+  const lineRows = curves.flatMap((c) =>
+    c.points.map((p) => ({ run: c.name, seconds: p.seconds, accuracy: 100 * p.accuracy })),
+  );
+  const finishRows = finishes.map((f) => ({
+    run: f.name,
+    seconds: f.seconds,
+    accuracy: 100 * f.accuracy,
+    label: `${f.name}: ${(100 * f.accuracy).toFixed(2)}%`,
+  }));
   if (lineRows.length + finishRows.length === 0) throw new Error("raceSpec needs at least one curve point or finish.");
   const values = [...lineRows, ...finishRows].flatMap((r) => [r.seconds, r.accuracy]);
   if (!values.every(Number.isFinite) || !Number.isFinite(options.budgetSeconds))
     throw new Error("raceSpec: every seconds and accuracy value must be a finite number.");
   const lowest = Math.min(...lineRows.map((r) => r.accuracy), ...finishRows.map((r) => r.accuracy));
   const yDomain = [Math.max(0, Math.floor((lowest - 0.5) / 5) * 5), 100];
-  const xMax = Math.max(options.budgetSeconds, ...lineRows.map((r) => r.seconds), ...finishRows.map((r) => r.seconds)) * 1.05;
+  const xMax =
+    Math.max(options.budgetSeconds, ...lineRows.map((r) => r.seconds), ...finishRows.map((r) => r.seconds)) * 1.05;
   const x = { field: "seconds", type: "quantitative", title: "training seconds", scale: { domain: [0, xMax] } };
   const y = { field: "accuracy", type: "quantitative", title: "accuracy (%)", scale: { domain: yDomain, zero: false } };
   const runs = [...new Set([...lineRows.map((r) => r.run), ...finishRows.map((r) => r.run)])];
   const color = { field: "run", type: "nominal", title: null, scale: { domain: runs } };
   return finishSpec({
-    title: title(options.title ?? "The race", "lines: validation accuracy after each epoch · diamonds: test accuracy at the end"),
+    title: title(
+      options.title ?? "The race",
+      "lines: validation accuracy after each epoch · diamonds: test accuracy at the end",
+    ),
     width: 520,
     height: 300,
     layer: [
