@@ -55,6 +55,27 @@ test("same seeds, same training: weights and batch order are reproducible", asyn
   assert.notDeepEqual(a, c);
 });
 
+test("same seed, same dropout masks: a model with dropout trains to the same losses; another seed does not", async () => {
+  const set = syntheticSet(60);
+  const run = async (seed: number) => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.flatten({ inputShape: [28, 28, 1] }),
+        tf.layers.dense({ units: 16, activation: "relu", kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+        tf.layers.dropout({ rate: 0.5 }),
+        tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+      ],
+    });
+    model.compile({ optimizer: tf.train.sgd(0.1), loss: "categoricalCrossentropy" });
+    const result = await train(model, set, { epochs: 2, batchSize: 10, seed, board: false });
+    model.dispose();
+    return result.history.loss;
+  };
+  const a = await run(1);
+  assert.deepEqual(await run(1), a, "the same seed trained to other losses: the dropout masks were not seeded");
+  assert.notDeepEqual(await run(2), a);
+});
+
 test("validation metrics come back when asked for", async () => {
   const set = syntheticSet(100);
   const model = createPreset("mlp", { seed: 1 });

@@ -4,6 +4,7 @@ import * as path from "path";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { initWasm, wasmThreadCount, WasmInfo } from "../lib/backend/wasm";
+import { seedDropoutMasks } from "../lib/backend/wasm/kernels/dropout";
 
 // Each kernel the library registers for 'wasm' is checked against tfjs's reference 'cpu' backend.
 
@@ -403,6 +404,34 @@ test("unseeded dropout on wasm keeps about 1-rate of the values, scaled, with a 
   assert.ok(Math.abs(keptGrad - 75000) < 1500, `gradient kept ${keptGrad} of 100000`);
   tf.dispose([x, out, grad]);
   assert.equal(tf.memory().numTensors, before);
+});
+
+test("inside a seeded stream, unseeded dropout draws a new mask per call and the same masks per run, on wasm and cpu", async () => {
+  const masksOf = (backend: string, seed: number) => {
+    const end = seedDropoutMasks(seed);
+    try {
+      return [0, 1].map(() => tf.tidy(() => Array.from(tf.dropout(tf.ones([4096]), 0.5).dataSync())));
+    } finally {
+      end();
+    }
+  };
+  for (const backend of ["wasm", "cpu"]) {
+    await tf.setBackend(backend);
+    const before = tf.memory().numTensors;
+    const [first, second] = masksOf(backend, 1);
+    assert.notDeepEqual(first, second, `${backend}: the second call drew the first call's mask`);
+    assert.deepEqual(masksOf(backend, 1), [first, second], `${backend}: the same seed drew other masks`);
+    assert.notDeepEqual(masksOf(backend, 2)[0], first, `${backend}: another seed drew the same mask`);
+    const kept = first.filter((v) => v !== 0).length;
+    assert.ok(Math.abs(kept - 2048) < 200, `${backend}: kept ${kept} of 4096 at rate 0.5`);
+    assert.equal(tf.memory().numTensors, before, `${backend}: tensors leaked`);
+  }
+  await tf.setBackend("wasm");
+});
+
+test("tfjs's own seeded dropout repeats one mask at every call (why the stream above exists)", () => {
+  const [first, second] = [0, 1].map(() => tf.tidy(() => Array.from(tf.dropout(tf.ones([1024]), 0.5, undefined, 7).dataSync())));
+  assert.deepEqual(first, second);
 });
 
 /** A small conv net with every layer type the presets use. */

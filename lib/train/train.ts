@@ -1,9 +1,10 @@
 /**
- * `fm.train`: trains a model on an `ImageSet` with seeded shuffling, validation, the live board and interrupts.
+ * `fm.train`: trains a model on an `ImageSet` with seeded shuffling and dropout, validation, the live board and interrupts.
  */
 import * as tf from "@tensorflow/tfjs";
 import { ImageSet } from "../data/dataset";
 import { currentBackend } from "../backend/select";
+import { seedDropoutMasks } from "../backend/wasm/kernels/dropout";
 import { trainingBoard, TrainingBoardOptions } from "../plot/trainingBoard";
 import { TrainingRecord } from "../metrics/trainingRecord";
 import { UserError } from "../util/errors";
@@ -20,7 +21,10 @@ export interface TrainOptions {
   epochs: number;
   /** Images per gradient step (default 32, Keras' default). */
   batchSize?: number;
-  /** Seed for the batch order (default 0): same seed, same order. */
+  /**
+   * Seed for the batch order and the dropout masks (default 0): same seed, same batches and the same masks, so a
+   * model with dropout layers trains to the same weights each run.
+   */
   seed?: number;
   /** Hold out this fraction of the training images (the last ones, as Keras does) to validate on after each epoch. */
   validationSplit?: number;
@@ -99,7 +103,7 @@ export interface TrainResult {
 }
 
 /**
- * Trains a compiled model on a set of images, the way Keras' `fit` does, with a seeded batch order:
+ * Trains a compiled model on a set of images, the way Keras' `fit` does, with a seeded batch order and dropout:
  * reports per-epoch loss and accuracy (and validation ones when asked), the time taken and the speed.
  *
  * An interrupt (Jupyter's stop button, Ctrl-C) stops it at the next batch boundary: the model keeps the weights
@@ -144,6 +148,7 @@ export async function train(model: tf.LayersModel, data: ImageSet, options: Trai
         });
   const stop = new StopOnInterrupt(batchesPerEpoch, (line) => board?.stoppedBy(line));
   const started = performance.now();
+  const endSeededDropout = seedDropoutMasks(seed);
   try {
     const history = await model.fitDataset(shuffledBatches(trainSet, batchSize, seed, spec, divisor, options.augment), {
       epochs,
@@ -176,6 +181,7 @@ export async function train(model: tf.LayersModel, data: ImageSet, options: Trai
     stop.throwIfStopped(result);
     return result;
   } finally {
+    endSeededDropout();
     stop.end();
     validation?.xs.dispose();
     validation?.ys.dispose();

@@ -7,7 +7,7 @@ import { StockKernels } from "./heap";
 import { batchMatMulConfig, fusedMatMulConfig } from "./kernels/matmul";
 import { conv2DBackpropFilterConfig, conv2DBackpropInputConfig } from "./kernels/conv";
 import { maxPoolGradConfig } from "./kernels/pool";
-import { dropoutKernelConfig, installFastDropout } from "./kernels/dropout";
+import { dropoutKernelConfig, installDropout } from "./kernels/dropout";
 import { fusedBatchNormConfig } from "./kernels/batchnorm";
 import { adamKernelConfig, installFusedAdam } from "./kernels/adam";
 import { installFusedRmsprop, rmspropKernelConfig } from "./kernels/rmsprop";
@@ -59,7 +59,7 @@ export function registerTrainingKernels(): string[] {
   }
   installFusedAdam();
   installFusedRmsprop();
-  installFastDropout();
+  installDropout();
   installBroadcastGradients();
   return configs.map((c) => c.kernelName);
 }
