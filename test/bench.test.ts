@@ -276,3 +276,59 @@ test(
     );
   },
 );
+
+/** A /proc/cpuinfo entry of one processor, with the given flags line (or none). */
+const cpuinfoText = (flags?: string) =>
+  [
+    "processor\t: 0",
+    "vendor_id\t: GenuineIntel",
+    "model name\t: Some CPU @ 2.00GHz",
+    ...(flags === undefined ? [] : [`flags\t\t: ${flags}`]),
+    "bugs\t\t: spectre_v1 spectre_v2",
+    "",
+  ].join("\n");
+
+test("the vector extensions are read from the flags line: those that matter for training, in a fixed order", async () => {
+  const { vectorExtensions, VECTOR_EXTENSIONS } = await import("../lib/bench/machine");
+  // a Haswell-era CPU: AVX2 and FMA, no AVX-512 (whose names start like the AVX ones)
+  const avx2Flags = "fpu vme sse sse2 ssse3 fma cx16 sse4_1 sse4_2 popcnt aes xsave avx f16c avx2 bmi1 bmi2 erms";
+  assert.equal(vectorExtensions(cpuinfoText(avx2Flags)), "sse4_2 avx avx2 fma");
+  // a server CPU with AVX-512, flags in the kernel's order (not the row's), and a second processor after it
+  const avx512Flags = `${avx2Flags} avx512f avx512dq avx512cd avx512bw avx512vl avx512_bf16 avx512vbmi avx512_vnni amx_tile`;
+  const twoProcessors =
+    cpuinfoText(avx512Flags) + "\n" + cpuinfoText("sse2").replace("processor\t: 0", "processor\t: 1");
+  const listed = vectorExtensions(twoProcessors).split(" ");
+  assert.deepEqual(listed, [
+    "sse4_2",
+    "avx",
+    "avx2",
+    "fma",
+    "avx512f",
+    "avx512bw",
+    "avx512vl",
+    "avx512_vnni",
+    "avx512_bf16",
+    "amx_tile",
+  ]);
+  assert.deepEqual(
+    listed,
+    VECTOR_EXTENSIONS.filter((flag) => listed.includes(flag)),
+    "in the order VECTOR_EXTENSIONS lists them",
+  );
+  assert.equal(vectorExtensions(cpuinfoText("fpu sse sse2")), "none");
+  assert.equal(vectorExtensions(cpuinfoText()), "unknown", "no flags line (e.g. an ARM CPU's Features)");
+  assert.equal(vectorExtensions(""), "unknown");
+});
+
+test("the machine is the first CPU's model and its vector extensions, unknown where /proc/cpuinfo cannot be read", async () => {
+  const os = await import("os");
+  const { currentMachine, vectorExtensions } = await import("../lib/bench/machine");
+  const cpuinfo = path.join(tempDir(), "cpuinfo");
+  fs.writeFileSync(cpuinfo, cpuinfoText("sse4_2 avx2 avx"));
+  const machine = currentMachine(cpuinfo);
+  assert.equal(machine.cpu_model, os.cpus()[0]?.model.trim() || "unknown CPU");
+  assert.equal(machine.cpu_extensions, "sse4_2 avx avx2");
+  assert.equal(currentMachine(path.join(tempDir(), "missing")).cpu_extensions, "unknown");
+  const here = fs.existsSync("/proc/cpuinfo") ? fs.readFileSync("/proc/cpuinfo", "utf8") : "";
+  assert.equal(currentMachine().cpu_extensions, vectorExtensions(here), "the default reads /proc/cpuinfo");
+});
