@@ -332,3 +332,36 @@ test("the machine is the first CPU's model and its vector extensions, unknown wh
   const here = fs.existsSync("/proc/cpuinfo") ? fs.readFileSync("/proc/cpuinfo", "utf8") : "";
   assert.equal(currentMachine().cpu_extensions, vectorExtensions(here), "the default reads /proc/cpuinfo");
 });
+
+/** `fmnist bench --preset mlp --seconds 0.2` on the cpu backend with `flags` added, as it prints it. */
+function shortBench(...flags: string[]) {
+  const run = spawnSync(process.execPath, [CLI, "bench", "--preset", "mlp", "--seconds", "0.2", ...flags], {
+    encoding: "utf8",
+    env: { ...process.env, FMNIST_BACKEND: "cpu" },
+  });
+  assert.equal(run.status, 0, run.stderr);
+  return run.stdout;
+}
+
+test("every JSON row the bench prints carries the machine: speed rows, --profile-steps and --with-train", async () => {
+  const { currentMachine } = await import("../lib/bench/machine");
+  const { cpu_model, cpu_extensions } = currentMachine();
+  for (const flags of [[], ["--profile-steps"], ["--with-train"]]) {
+    const rows = jsonLines(shortBench("--json", ...flags));
+    assert.equal(rows.length, 1, `${flags}: ${JSON.stringify(rows)}`);
+    assert.equal(rows[0].preset, "mlp");
+    assert.deepEqual([rows[0].cpu_model, rows[0].cpu_extensions], [cpu_model, cpu_extensions], flags.join(" "));
+  }
+});
+
+test("the bench's text output names the machine: last columns of the table, a line above the step profiles", async () => {
+  const { currentMachine, describeMachine } = await import("../lib/bench/machine");
+  const machine = currentMachine();
+  const [header, row] = shortBench().trim().split("\n");
+  assert.match(header, /\bcpu_model +cpu_extensions$/);
+  assert.ok(row.endsWith(`  ${machine.cpu_extensions}`), row);
+  assert.ok(row.slice(0, -machine.cpu_extensions.length).trimEnd().endsWith(`  ${machine.cpu_model}`), row);
+  const profile = shortBench("--profile-steps").trim().split("\n");
+  assert.equal(profile[0], describeMachine(machine));
+  assert.match(profile[2], /^\| preset \| batch \|/, profile.join("\n"));
+});

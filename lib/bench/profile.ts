@@ -15,7 +15,11 @@ export interface OpTime {
   calls: number;
 }
 
-/** Where one training step of a preset spends its time (milliseconds per step, means over the profiled steps). */
+/**
+ * Where one training step of a preset spends its time (milliseconds per step, means over the profiled steps).
+ * `bench --profile-steps --json` prints each with the machine's `cpu_model` and `cpu_extensions` added
+ * (lib/bench/machine.ts); its table follows a line naming the machine.
+ */
 export interface StepProfile {
   preset: string;
   batch: number;

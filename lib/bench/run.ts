@@ -3,7 +3,6 @@
  * at the sizes given) with the comparisons chosen, or where one training step's time goes; printed as a table or as
  * JSON lines, and optionally drawn as the batch-size chart.
  */
-import * as os from "os";
 import { describeBackend, selectBackend } from "../backend/select";
 import { loadFashionMnist } from "../data/dataset";
 import { renderPng } from "../plot/render";
@@ -11,6 +10,7 @@ import { Interrupted } from "../util/interrupt";
 import { writeFileAtomic } from "../util/paths";
 import { addCpu, addTorch, addTorchStepTimes, addWasm } from "./anchors";
 import { batchScalingSpec } from "./batchScalingChart";
+import { currentMachine, describeMachine } from "./machine";
 import { measureTrainingSpeed } from "./measure";
 import { profileTable, profileTrainingStep } from "./profile";
 import { describeTrainOverhead, measureTrainOverhead } from "./trainOverhead";
@@ -57,17 +57,20 @@ export async function runBenchmark(options: BenchOptions): Promise<void> {
   const loadStarted = performance.now();
   const data = await loadFashionMnist();
   const dataLoadSeconds = Math.round(performance.now() - loadStarted) / 1000;
-  log(`bench on ${os.cpus()[0]?.model ?? "unknown CPU"}, node ${process.version}, backend ${describeBackend(backend)}`);
+  // every row carries the machine, so rows from different machines are never compared as if from one
+  const machine = currentMachine();
+  log(`bench on ${machine.cpu_model}, node ${process.version}, backend ${describeBackend(backend)}`);
   log(`  data: found, verified and parsed both sets in ${dataLoadSeconds} s`);
   if (options.profileSteps) {
     const profiles = [];
     for (const name of presets) profiles.push(await profileTrainingStep(name, data.train));
     if (options.compareTorch) addTorchStepTimes(profiles, seconds, backend.threads, log);
-    if (options.json) for (const p of profiles) console.log(JSON.stringify(p));
-    else console.log(profileTable(profiles));
+    if (options.json) for (const p of profiles) console.log(JSON.stringify({ ...p, ...machine }));
+    else console.log(`${describeMachine(machine)}\n\n${profileTable(profiles)}`);
     return;
   }
   if (options.withTrain) {
+    if (!options.json) console.log(describeMachine(machine));
     for (const name of presets)
       for (const batchSize of batchSizes ?? [undefined]) {
         const row = await measureTrainOverhead(name, data.train, {
@@ -77,7 +80,7 @@ export async function runBenchmark(options: BenchOptions): Promise<void> {
           batchSize,
           log,
         });
-        console.log(options.json ? JSON.stringify(row) : describeTrainOverhead(row));
+        console.log(options.json ? JSON.stringify({ ...row, ...machine }) : describeTrainOverhead(row));
       }
     return;
   }
@@ -91,7 +94,7 @@ export async function runBenchmark(options: BenchOptions): Promise<void> {
         warmupSteps: backend.name === "cpu" ? 1 : 3,
         batchSize,
       });
-      const row: BenchRow = { ...measured, data_load_s: dataLoadSeconds };
+      const row: BenchRow = { ...measured, data_load_s: dataLoadSeconds, ...machine };
       log(
         `  ${name}: ${row.train_img_per_s} img/s (batch ${row.batch}, ${row.steps} steps)${row.interrupted ? ", cut short" : ""}`,
       );

@@ -10,7 +10,10 @@ import { Interrupted } from "../util/interrupt";
 import { setDisplayWriter } from "../util/notebook";
 import { measureTrainingSpeed } from "./measure";
 
-/** One preset's lean-step speed beside `fm.train`'s, as `npm run bench -- --with-train` reports them. */
+/**
+ * One preset's lean-step speed beside `fm.train`'s, as `npm run bench -- --with-train` reports them (its JSON rows
+ * add the machine's `cpu_model` and `cpu_extensions`, lib/bench/machine.ts; its text lines follow a line naming it).
+ */
 export interface TrainOverheadMeasurement {
   preset: string;
   backend: string;
