@@ -27,6 +27,7 @@ export const BENCH_HELP = `fmnist bench [--preset NAME]... [--seconds S] [--json
   (fm.train's steady epoch, no validation), train_val_ratio (with validationSplit 0.1), tensors leaked.
   --batch-sizes measures each preset at these batch sizes instead of its walkthrough's (with --compare-torch,
   PyTorch at the same sizes); --chart writes img/s against batch size as PNG.
+  Every row records the machine: cpu_model and cpu_extensions (its vector extensions, from /proc/cpuinfo).
   Ctrl-C stops after the current step, prints the rows measured so far and exits 130.`;
 
 /** `fmnist bench`: measure training speed per preset, optionally against PyTorch and the cpu backend. */
