@@ -2,8 +2,10 @@
  * Native versions of the kernels the library itself defines for the wasm backend
  * (lib/backend/wasm): `AdamUpdateWasm` and `RmspropUpdateWasm` (one fused pass per variable for
  * tf.train.adam and tf.train.rmsprop) and `DropoutMultiplierWasm` (the keep/drop multiplier for unseeded dropout). They keep those
- * kernels' contracts and arithmetic, so the values are bit-identical; they are registered only
- * when the library kernel of that name is registered (i.e. after initWasm).
+ * kernels' contracts; the dropout mask is the library's bit for bit, while the optimizer updates compute in float32 as
+ * tfjs's optimizers do (native/onednn/src/optim.cc), so their values differ from the library's double-precision
+ * JavaScript in the last bits. They are registered only when the library kernel of that name is registered (i.e.
+ * after initWasm).
  */
 import * as tf from "@tensorflow/tfjs";
 import { callNative, NativeKernel, ready } from "./context";

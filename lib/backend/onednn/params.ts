@@ -155,7 +155,7 @@ export const LAYOUTS = {
     "beta1",
     "beta2",
     "oneMinusBeta1",
-    "oneMinusBeta2", // float32-rounded, as the library's wasm kernel has them
+    "oneMinusBeta2", // float32-rounded, as tfjs's optimizer has them
     "stepSize", // learningRate / (1 - beta1^t)
     "invSqrtBias2", // 1 / sqrt(1 - beta2^t)
     "epsilon",
@@ -169,7 +169,7 @@ export const LAYOUTS = {
     "newMs",
     "newMom",
     "n",
-    "decay", // the five scalars float32-rounded, as the library's wasm kernel has them (rmspropScalars)
+    "decay", // the five scalars float32-rounded, as tfjs's optimizer has them (rmspropScalars)
     "oneMinusDecay",
     "momentum",
     "learningRate",

@@ -24,7 +24,7 @@ export interface RmspropAttrs {
 
 /**
  * The scalars of one update as the kernel uses them, each rounded to float32 as tfjs's scalar tensors are; the
- * native kernel receives exactly these, so both give the same bits.
+ * native kernel receives exactly these.
  */
 export function rmspropScalars(attrs: RmspropAttrs): {
   decay: number;
