@@ -164,10 +164,10 @@ export const LAYOUTS = {
     "value",
     "gradient",
     "ms",
-    "mom",
+    "mom", // -1 with momentum 0: the moments are neither read nor written
     "newValue",
     "newMs",
-    "newMom",
+    "newMom", // -1 with mom
     "n",
     "decay", // the five scalars float32-rounded, as tfjs's optimizer has them (rmspropScalars)
     "oneMinusDecay",

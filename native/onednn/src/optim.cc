@@ -114,10 +114,26 @@ ODNN_VECTOR_CLONES __attribute__((noinline)) void rmsprop_run(
   }
 }
 
+// The same with momentum 0, where mom' is this step's g·lr / sqrt(ms' + eps) and no later step
+// reads it: two arrays of the seven left out.
+ODNN_VECTOR_CLONES __attribute__((noinline)) void rmsprop_plain_run(
+    const float* __restrict w, const float* __restrict g, const float* __restrict ms,
+    float* __restrict wo, float* __restrict mso, int64_t n, float decay, float c, float lr,
+    float eps) {
+#pragma omp simd
+  for (int64_t i = 0; i < n; ++i) {
+    const float gi = g[i];
+    const float ms1 = ms[i] * decay + (gi * gi) * c;
+    mso[i] = ms1;
+    wo[i] = w[i] - (gi * lr) / std::sqrt(ms1 + eps);
+  }
+}
+
 }  // namespace
 
 // One non-centered RMSprop step over a variable (parameters: params::rmsprop, the scalars
-// float32-rounded in JS).
+// float32-rounded in JS). Without a moment array (mom and newMom -1, momentum 0) the moments are
+// neither read nor written.
 void rmsprop() {
   namespace P = params::rmsprop;
   const int64_t n = pi(P::kN);
@@ -125,12 +141,23 @@ void rmsprop() {
   const float* w = heap<float>(pi(P::kValue), n, "value");
   const float* g = heap<float>(pi(P::kGradient), n, "gradient");
   const float* ms = heap<float>(pi(P::kMs), n, "ms");
-  const float* mom = heap<float>(pi(P::kMom), n, "mom");
   float* wo = heap<float>(pi(P::kNewValue), n, "new value");
   float* mso = heap<float>(pi(P::kNewMs), n, "new ms");
-  float* momo = heap<float>(pi(P::kNewMom), n, "new mom");
   const float decay = pf(P::kDecay), c = pf(P::kOneMinusDecay), momentum = pf(P::kMomentum),
               lr = pf(P::kLearningRate), eps = pf(P::kEpsilon);
+  const int64_t mom_off = pi(P::kMom), new_mom_off = pi(P::kNewMom);
+  if ((mom_off < 0) != (new_mom_off < 0)) {
+    throw std::runtime_error("rmsprop: mom and new mom go together");
+  }
+  if (mom_off < 0) {
+    if (momentum != 0.f) throw std::runtime_error("rmsprop: momentum without a moment array");
+    parallel_chunks(n, kOptimGrain, [&](int64_t s, int64_t e) {
+      rmsprop_plain_run(w + s, g + s, ms + s, wo + s, mso + s, e - s, decay, c, lr, eps);
+    });
+    return;
+  }
+  const float* mom = heap<float>(mom_off, n, "mom");
+  float* momo = heap<float>(new_mom_off, n, "new mom");
   parallel_chunks(n, kOptimGrain, [&](int64_t s, int64_t e) {
     rmsprop_run(w + s, g + s, ms + s, mom + s, wo + s, mso + s, momo + s, e - s, decay, c,
                 momentum, lr, eps);
