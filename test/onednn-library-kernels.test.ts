@@ -1,8 +1,9 @@
 /**
  * wasm+onednn on top of the library's own wasm set-up (initWasm, what selectBackend runs): the
- * native kernels must win over the library's replacements, and the native versions of the
- * library's fused kernels (AdamUpdateWasm, RmspropUpdateWasm, DropoutMultiplierWasm) must give their values bit for
- * bit. Skips when the addon is not built.
+ * native kernels must win over the library's replacements; the native DropoutMultiplierWasm must draw the library
+ * kernel's mask bit for bit, and the native optimizer updates (AdamUpdateWasm, RmspropUpdateWasm, in float32) must
+ * give tfjs's own optimizers' values on cpu, and the library kernels' (in double), within a few float32 roundings, a
+ * bound that a wrong formula fails. Skips when the addon is not built.
  */
 import { strict as assert } from "assert";
 import * as tf from "@tensorflow/tfjs";
@@ -101,47 +102,191 @@ nativeTest(
   },
 );
 
-nativeTest("native AdamUpdateWasm gives the library kernel's values bit for bit", async () => {
-  // 131,071 is the largest update kept on one thread (two 65,536-value grains, optim.cc); 131,089 is split into
-  // chunks on a multi-threaded addon, so both sides of that boundary are checked.
-  for (const n of [7, 100003, 131071, 131089]) {
-    const [native, library] = nativeAndLibrary(() => {
-      const inputs = {
-        value: tf.tensor1d(data(n, 1)),
-        gradient: tf.tensor1d(data(n, 2, 0.01)),
-        m: tf.tensor1d(data(n, 3, 0.001)),
-        v: tf.abs(tf.tensor1d(data(n, 4, 1e-5))),
-        accBeta1: tf.scalar(0.9 ** 3),
-        accBeta2: tf.scalar(0.999 ** 3),
-      };
-      const attrs = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7, learningRate: 1e-3 };
-      return tf.engine().runKernel(ADAM, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
-    });
-    assert.equal(native.length, 3);
-    native.forEach((a, i) => assert.deepEqual(Array.from(a), Array.from(library[i]), `n=${n} output ${i}`));
-  }
-});
+/** float32's machine epsilon: one rounding moves a value by at most half of this, relative. */
+const EPS32 = 2 ** -23;
 
-nativeTest("native RmspropUpdateWasm gives the library kernel's values bit for bit", async () => {
-  for (const n of [7, 200003]) {
-    for (const momentum of [0, 0.5]) {
-      const [native, library] = nativeAndLibrary(() => {
-        const inputs = {
-          value: tf.tensor1d(data(n, 11)),
-          gradient: tf.tensor1d(data(n, 12, 0.01)),
-          ms: tf.abs(tf.tensor1d(data(n, 13, 1e-5))),
-          mom: tf.tensor1d(data(n, 14, 1e-3)),
-        };
-        const attrs = { decay: 0.9, momentum, epsilon: 1e-7, learningRate: 1e-3 };
-        return tf.engine().runKernel(RMSPROP, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
-      });
-      assert.equal(native.length, 3);
-      native.forEach((a, i) =>
-        assert.deepEqual(Array.from(a), Array.from(library[i]), `n=${n} momentum=${momentum} output ${i}`),
+/**
+ * How far the optimizer updates may stray from tfjs's values, in float32 roundings ({@link EPS32}) at the size of
+ * the terms: the native Adam rounds its rearranged formula a few times where tfjs rounds its own, and the library
+ * kernels compute in double and round once.
+ */
+const ROUNDINGS = 8;
+
+/**
+ * `n` values whose magnitudes spread evenly over the decades from `lo` to `hi`, with random signs unless `signs`
+ * gives them: update inputs from where epsilon outweighs the root in the denominator to where it is negligible.
+ */
+function spread(n: number, seed: number, lo: number, hi: number, signs?: Float32Array): Float32Array {
+  const sign = signs ?? lcgFloats(n, seed + 7919, (u) => (u < 0.5 ? -1 : 1));
+  return lcgFloats(n, seed, (u) => lo * (hi / lo) ** u).map((x, i) => x * Math.sign(sign[i]));
+}
+
+/** `n` signs, all plus, for {@link spread}. */
+function positive(n: number): Float32Array {
+  return new Float32Array(n).fill(1);
+}
+
+/**
+ * Asserts each `actual[i]` lies within {@link ROUNDINGS} float32 roundings of `expected[i]` at `scale[i]`, the size
+ * the arithmetic works at (the sum of the magnitudes of the terms that make the value).
+ */
+function assertWithinRoundings(actual: Float32Array, expected: Float32Array, scale: Float32Array, label: string): void {
+  assert.equal(actual.length, expected.length, label);
+  for (let i = 0; i < expected.length; i++) {
+    const diff = Math.abs(actual[i] - expected[i]);
+    if (!(diff <= ROUNDINGS * EPS32 * scale[i])) {
+      assert.fail(
+        `${label}[${i}]: ${actual[i]} vs ${expected[i]}, ${(diff / (EPS32 * scale[i])).toFixed(1)} roundings`,
       );
     }
   }
-});
+}
+
+/** |a| + |b| element-wise. */
+function magnitudes(a: Float32Array, b: Float32Array): Float32Array {
+  return a.map((x, i) => Math.abs(x) + Math.abs(b[i]));
+}
+
+/** `f` over the indices of `like`, stored as float32. */
+function each(like: Float32Array, f: (i: number) => number): Float32Array {
+  return like.map((_, i) => f(i));
+}
+
+/**
+ * One step of tfjs's own optimizer on the cpu backend from a given state: `slots` are its state variables in
+ * getWeights order after `iterations` steps. Returns the new value, then the new slots; 'wasm' is active again after.
+ */
+async function tfjsStep(
+  make: () => tf.Optimizer,
+  iterations: number,
+  value: Float32Array,
+  gradient: Float32Array,
+  slots: Float32Array[],
+): Promise<Float32Array[]> {
+  await tf.setBackend("cpu");
+  try {
+    const variable = tf.variable(tf.tensor1d(value));
+    const optimizer = make();
+    const state = slots.map((s, k) => ({ name: `${variable.name}/${k}`, tensor: tf.tensor1d(s) }));
+    await optimizer.setWeights([{ name: "iter", tensor: tf.scalar(iterations, "int32") }, ...state]);
+    const g = tf.tensor1d(gradient);
+    optimizer.applyGradients([{ name: variable.name, tensor: g }]);
+    const [iter, ...after] = await optimizer.getWeights();
+    const out = [variable, ...after.map((w) => w.tensor)].map((t) => Float32Array.from(t.dataSync() as Float32Array));
+    tf.dispose([iter.tensor, variable, g, ...state.map((w) => w.tensor)]);
+    optimizer.dispose();
+    return out;
+  } finally {
+    await tf.setBackend("wasm");
+  }
+}
+
+nativeTest(
+  "native AdamUpdateWasm gives tfjs's Adam (cpu) and the library kernel within float32 roundings; a wrong formula does not",
+  async () => {
+    const [beta1, beta2, epsilon, learningRate] = [0.9, 0.999, 1e-7, 1e-3];
+    // the third step: tfjs's setWeights sets accBeta to β^(iterations + 1) in float32
+    const [acc1, acc2] = [beta1, beta2].map((b) => Math.fround(Math.fround(b) ** 3));
+    // 131,071 is the largest update kept on one thread (two 65,536-value grains, optim.cc); 131,089 is split into
+    // chunks on a multi-threaded addon, so both sides of that boundary are checked.
+    for (const n of [7, 100003, 131071, 131089]) {
+      const w = spread(n, 1, 1e-4, 1);
+      const g = spread(n, 2, 1e-7, 1e-1);
+      const m = spread(n, 3, 1e-8, 1e-2, g); // m and g of one sign, so that m' is no difference of close values
+      const v = spread(n, 4, 1e-14, 1e-4, positive(n));
+      const [native, library] = nativeAndLibrary(() => {
+        const inputs = {
+          value: tf.tensor1d(w),
+          gradient: tf.tensor1d(g),
+          m: tf.tensor1d(m),
+          v: tf.tensor1d(v),
+          accBeta1: tf.scalar(acc1),
+          accBeta2: tf.scalar(acc2),
+        };
+        const attrs = { beta1, beta2, epsilon, learningRate };
+        return tf.engine().runKernel(ADAM, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      });
+      const tfjs = await tfjsStep(() => tf.train.adam(learningRate, beta1, beta2, epsilon), 2, w, g, [m, v]);
+      const [b1, b2] = [acc1, acc2].map((a) => Math.fround(1 - a));
+      const moved = tfjs[0].map((x, i) => x - w[i]);
+      const scales = [
+        magnitudes(w, moved),
+        magnitudes(
+          m.map((x) => Math.fround(beta1) * x),
+          g.map((x) => Math.fround(1 - beta1) * x),
+        ),
+        tfjs[2],
+      ];
+      assert.equal(native.length, 3);
+      ["value", "m", "v"].forEach((name, k) => {
+        assertWithinRoundings(native[k], tfjs[k], scales[k], `n=${n} native vs tfjs: new ${name}`);
+        assertWithinRoundings(native[k], library[k], scales[k], `n=${n} native vs library: new ${name}`);
+      });
+      const [m1, v1] = [tfjs[1], tfjs[2]];
+      const wrong: [string, (i: number) => number][] = [
+        ["no bias correction of m", (i) => w[i] - (learningRate * m1[i]) / (Math.sqrt(v1[i] / b2) + epsilon)],
+        ["no bias correction of v", (i) => w[i] - (learningRate * m1[i]) / b1 / (Math.sqrt(v1[i]) + epsilon)],
+        ["epsilon inside the root", (i) => w[i] - (learningRate * m1[i]) / b1 / Math.sqrt(v1[i] / b2 + epsilon)],
+        [
+          "epsilon before the bias correction",
+          (i) => w[i] - (learningRate * m1[i]) / b1 / ((Math.sqrt(v1[i]) + epsilon) / Math.sqrt(b2)),
+        ],
+      ];
+      for (const [name, f] of wrong) {
+        assert.throws(
+          () => assertWithinRoundings(each(w, f), tfjs[0], scales[0], name),
+          /roundings/,
+          `n=${n}: ${name}`,
+        );
+      }
+    }
+  },
+);
+
+nativeTest(
+  "native RmspropUpdateWasm gives tfjs's RMSprop (cpu) and the library kernel within float32 roundings; a wrong formula does not",
+  async () => {
+    const [decay, epsilon, learningRate] = [0.9, 1e-7, 1e-3];
+    for (const n of [7, 200003]) {
+      for (const momentum of [0, 0.5]) {
+        const w = spread(n, 11, 1e-4, 1);
+        const g = spread(n, 12, 1e-7, 1e-1);
+        const ms = spread(n, 13, 1e-14, 1e-4, positive(n));
+        const mom = spread(n, 14, 1e-8, 1e-2, g); // of the gradient's sign: mom' is no difference of close values
+        const [native, library] = nativeAndLibrary(() => {
+          // with momentum 0 the moments are left out: the kernel neither reads nor writes them
+          const inputs: tf.NamedTensorMap = { value: tf.tensor1d(w), gradient: tf.tensor1d(g), ms: tf.tensor1d(ms) };
+          if (momentum !== 0) inputs.mom = tf.tensor1d(mom);
+          const attrs = { decay, momentum, epsilon, learningRate };
+          return tf.engine().runKernel(RMSPROP, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        });
+        const label = `n=${n} momentum=${momentum}`;
+        const make = () => tf.train.rmsprop(learningRate, decay, momentum, epsilon);
+        const [value1, ms1, mom1] = await tfjsStep(make, 2, w, g, [ms, mom]);
+        assert.equal(native.length, momentum === 0 ? 2 : 3, `${label}: a new mom only from a mom`);
+        const scales = [magnitudes(w, mom1), ms1, magnitudes(mom1, mom)];
+        [value1, ms1, mom1].slice(0, native.length).forEach((expected, k) => {
+          assertWithinRoundings(native[k], expected, scales[k], `${label} native vs tfjs: output ${k}`);
+          assertWithinRoundings(native[k], library[k], scales[k], `${label} native vs library: output ${k}`);
+        });
+        const m = Math.fround(momentum);
+        const step = (i: number, denominator: number) => (g[i] * learningRate) / denominator;
+        const wrong: [string, (i: number) => number][] = [
+          ["epsilon outside the root", (i) => w[i] - (mom[i] * m + step(i, Math.sqrt(ms1[i]) + epsilon))],
+          ["the old mean square", (i) => w[i] - (mom[i] * m + step(i, Math.sqrt(ms[i] + epsilon)))],
+          ["momentum on the value", (i) => w[i] - (mom[i] + step(i, Math.sqrt(ms1[i] + epsilon)))],
+        ];
+        for (const [name, f] of wrong) {
+          assert.throws(
+            () => assertWithinRoundings(each(w, f), value1, scales[0], name),
+            /roundings/,
+            `${label}: ${name}`,
+          );
+        }
+      }
+    }
+  },
+);
 
 nativeTest("with the native kernel, RMSprop fuses variables of every size and matches tfjs on cpu", async () => {
   const make = () => tf.train.rmsprop(1e-3, 0.9, 0, 1e-7);
@@ -150,6 +295,10 @@ nativeTest("with the native kernel, RMSprop fuses variables of every size and ma
   const wasm = await rmspropSteps("wasm", make);
   assert.equal(onednnCallCounts(true)[RMSPROP]?.native, 3 * ODD_SIZES.length, "every variable, every step");
   assertValuesClose(wasm.values, cpu.values, 1e-6, "wasm+onednn");
+  assert.ok(
+    wasm.slots.slice(ODD_SIZES.length).every((m) => m.every((x) => x === 0)),
+    "with momentum 0 the moments are neither read nor written",
+  );
   assert.deepEqual(wasm.weightNames, cpu.weightNames);
   const centered = await rmspropSteps("wasm", () => tf.train.rmsprop(1e-3, 0.9, 0, 1e-7, true));
   assert.ok(!centered.kernels.includes(RMSPROP), "centered RMSprop keeps tfjs's update");

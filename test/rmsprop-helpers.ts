@@ -9,9 +9,11 @@ import { lcgFloats } from "./helpers";
 /** Sizes that are neither multiples of 4 nor of 16, one past the plain-wasm large-variable boundary (65,536). */
 export const ODD_SIZES = [7, 1001, 3 * 333, 65537];
 
-/** What {@link rmspropSteps} saw: final values, the kernels the steps ran, and the optimizer's weight names. */
+/** What {@link rmspropSteps} saw: final values, the kernels the steps ran, and the optimizer's weights. */
 export interface RmspropRun {
   values: Float32Array[];
+  /** The optimizer's state variables in getWeights order (mean squares, then moments), after the iteration count. */
+  slots: Float32Array[];
   /** Over the variables, the smallest of each one's largest change. */
   smallestMove: number;
   kernels: string[];
@@ -48,6 +50,7 @@ export async function rmspropSteps(
     variables.reduce((name, v, k) => name.replace(new RegExp(`^${v.name}/`), `v${k}/`), w.name),
   );
   weights[0].tensor.dispose(); // the iteration count, a fresh scalar; the rest are the optimizer's own variables
+  const slots = weights.slice(1).map((w) => Float32Array.from(w.tensor.dataSync() as Float32Array));
   const values = variables.map((v) => Float32Array.from(v.dataSync() as Float32Array));
   optimizer.dispose();
   tf.dispose(variables);
@@ -55,7 +58,7 @@ export async function rmspropSteps(
   const smallestMove = Math.min(
     ...values.map((v, k) => v.reduce((largest, x, i) => Math.max(largest, Math.abs(x - initial[k][i])), 0)),
   );
-  return { values, smallestMove, kernels: [...kernels], weightNames };
+  return { values, slots, smallestMove, kernels: [...kernels], weightNames };
 }
 
 /**

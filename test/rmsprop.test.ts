@@ -1,7 +1,7 @@
 /**
  * The fused RMSprop update on the library's wasm set-up (initWasm): non-centered tf.train.rmsprop runs the one
- * RmspropUpdateWasm kernel per small variable and follows tfjs's own optimizer on cpu; large variables and centered
- * RMSprop keep tfjs's op sequence.
+ * RmspropUpdateWasm kernel per small variable and follows tfjs's own optimizer on cpu (with momentum 0 without
+ * reading or writing the moments); large variables and centered RMSprop keep tfjs's op sequence.
  */
 import { strict as assert } from "assert";
 import { before, test } from "node:test";
@@ -29,6 +29,27 @@ test("non-centered RMSprop on wasm runs the fused kernel and matches tfjs on cpu
     assert.deepEqual(wasm.weightNames, cpu.weightNames, "slot variables named and ordered as tfjs has them");
     assert.deepEqual(wasm.weightNames.slice(0, 2), ["iter", "v0/rms"]);
     assert.ok(cpu.smallestMove > 1e-4, `${label}: every variable moved (${cpu.smallestMove}), not a no-op on both`);
+  }
+});
+
+test("with momentum 0 the fused kernel leaves the moments at zero (no step reads them); with momentum they follow cpu", async () => {
+  const sizes = [7, 1001];
+  for (const [momentum, make] of [
+    [0, keras],
+    [0.5, () => tf.train.rmsprop(0.01, 0.8, 0.5, 1e-6)],
+  ] as [number, () => tf.Optimizer][]) {
+    const wasm = await rmspropSteps("wasm", make, sizes);
+    const cpu = await rmspropSteps("cpu", make, sizes);
+    const [meanSquares, moments] = [0, sizes.length].map((at) => wasm.slots.slice(at, at + sizes.length));
+    const [cpuMeanSquares, cpuMoments] = [0, sizes.length].map((at) => cpu.slots.slice(at, at + sizes.length));
+    assertValuesClose(meanSquares, cpuMeanSquares, 1e-6, `momentum ${momentum}: mean squares`);
+    assert.ok(
+      cpuMoments.every((m) => m.some((x) => x !== 0)),
+      "tfjs keeps the last step as the moment even with momentum 0",
+    );
+    const untouched = moments.every((m) => m.every((x) => x === 0));
+    if (momentum === 0) assert.ok(untouched, "moments untouched");
+    else assertValuesClose(moments, cpuMoments, 1e-6, "moments");
   }
 });
 

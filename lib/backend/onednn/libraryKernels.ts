@@ -2,8 +2,10 @@
  * Native versions of the kernels the library itself defines for the wasm backend
  * (lib/backend/wasm): `AdamUpdateWasm` and `RmspropUpdateWasm` (one fused pass per variable for
  * tf.train.adam and tf.train.rmsprop) and `DropoutMultiplierWasm` (the keep/drop multiplier for unseeded dropout). They keep those
- * kernels' contracts and arithmetic, so the values are bit-identical; they are registered only
- * when the library kernel of that name is registered (i.e. after initWasm).
+ * kernels' contracts; the dropout mask is the library's bit for bit, while the optimizer updates compute in float32 as
+ * tfjs's optimizers do (native/onednn/src/optim.cc), so their values differ from the library's double-precision
+ * JavaScript in the last bits. They are registered only when the library kernel of that name is registered (i.e.
+ * after initWasm).
  */
 import * as tf from "@tensorflow/tfjs";
 import { callNative, NativeKernel, ready } from "./context";
@@ -57,30 +59,31 @@ export const adamUpdate: NativeKernel = (args, addon) => {
 };
 
 /**
- * RmspropUpdateWasm: inputs value, gradient, ms, mom; attrs decay, momentum, epsilon, learningRate;
- * outputs [new value, new ms, new mom].
+ * RmspropUpdateWasm: inputs value, gradient, ms and, unless momentum is 0, mom; attrs decay, momentum, epsilon,
+ * learningRate; outputs [new value, new ms, new mom], or [new value, new ms] without mom.
  */
 export const rmspropUpdate: NativeKernel = (args, addon) => {
   const { inputs, attrs = {}, backend } = args;
   const { value, gradient, ms, mom } = inputs as Record<string, tf.TensorInfo | undefined>;
-  if (!value || !gradient || !ms || !mom) return null;
+  if (!value || !gradient || !ms) return null;
   const n = sizeOf(value.shape);
-  const tensors = [value, gradient, ms, mom];
+  const tensors = mom ? [value, gradient, ms, mom] : [value, gradient, ms];
   if (n === 0 || tensors.some((t) => t.dtype !== "float32" || sizeOf(t.shape) !== n)) return null;
   const { decay, momentum, epsilon, learningRate } = attrs as Record<string, unknown>;
   if (![decay, momentum, epsilon, learningRate].every((x) => typeof x === "number")) return null;
   const scalars = rmspropScalars({ decay, momentum, epsilon, learningRate } as RmspropAttrs);
-  const outs = [0, 1, 2].map(() => backend.makeOutput(value.shape.slice(), "float32"));
+  if (!mom && scalars.momentum !== 0) return null;
+  const outs = tensors.slice(1).map(() => backend.makeOutput(value.shape.slice(), "float32"));
   ready(addon, backend);
   const [newValue, newMs, newMom] = outs.map((o) => byteOffset(backend, o));
   callNative(addon, "rmsprop", {
     value: byteOffset(backend, value),
     gradient: byteOffset(backend, gradient),
     ms: byteOffset(backend, ms),
-    mom: byteOffset(backend, mom),
+    mom: mom ? byteOffset(backend, mom) : -1,
     newValue,
     newMs,
-    newMom,
+    newMom: newMom ?? -1,
     n,
     ...scalars,
   });

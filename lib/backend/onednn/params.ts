@@ -155,7 +155,7 @@ export const LAYOUTS = {
     "beta1",
     "beta2",
     "oneMinusBeta1",
-    "oneMinusBeta2", // float32-rounded, as the library's wasm kernel has them
+    "oneMinusBeta2", // float32-rounded, as tfjs's optimizer has them
     "stepSize", // learningRate / (1 - beta1^t)
     "invSqrtBias2", // 1 / sqrt(1 - beta2^t)
     "epsilon",
@@ -164,12 +164,12 @@ export const LAYOUTS = {
     "value",
     "gradient",
     "ms",
-    "mom",
+    "mom", // -1 with momentum 0: the moments are neither read nor written
     "newValue",
     "newMs",
-    "newMom",
+    "newMom", // -1 with mom
     "n",
-    "decay", // the five scalars float32-rounded, as the library's wasm kernel has them (rmspropScalars)
+    "decay", // the five scalars float32-rounded, as tfjs's optimizer has them (rmspropScalars)
     "oneMinusDecay",
     "momentum",
     "learningRate",

@@ -10,6 +10,20 @@
 
 #include "params.h"
 
+// On x86-64 with glibc a hot loop marked with this is compiled twice, for AVX2 (256-bit vectors)
+// and for the baseline the addon is otherwise built for (SSE2, 128-bit), and the loader picks the
+// AVX2 copy when the CPU has it (GCC's target_clones, an ifunc, which musl and macOS lack).
+// Elsewhere it is one plain copy. No AVX-512 copy: on the AVX-512 EPYC of docs/benchmarks.md the
+// memory-bound optimizer loops ran 0-15% slower on 512-bit vectors than on 256-bit ones.
+#if defined(__x86_64__) && defined(__GLIBC__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define ODNN_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#ifndef ODNN_VECTOR_CLONES
+#define ODNN_VECTOR_CLONES
+#endif
+
 namespace odnn {
 
 // Parameters of the current call, written by JS into a Float64Array shared with the addon: slot 0

@@ -24,7 +24,7 @@ export interface RmspropAttrs {
 
 /**
  * The scalars of one update as the kernel uses them, each rounded to float32 as tfjs's scalar tensors are; the
- * native kernel receives exactly these, so both give the same bits.
+ * native kernel receives exactly these.
  */
 export function rmspropScalars(attrs: RmspropAttrs): {
   decay: number;
@@ -43,32 +43,40 @@ export function rmspropScalars(attrs: RmspropAttrs): {
 }
 
 /**
- * Kernel: inputs value, gradient, ms (mean of squared gradients), mom (moments); attrs decay, momentum, epsilon,
- * learningRate; outputs [new value, new ms, new mom] as tfjs's non-centered RMSPropOptimizer computes them:
- * ms' = ms·decay + g²·(1−decay), mom' = mom·momentum + g·lr/√(ms' + ε), value' = value − mom'.
+ * Kernel: inputs value, gradient, ms (mean of squared gradients) and, unless momentum is 0, mom (moments); attrs
+ * decay, momentum, epsilon, learningRate; outputs [new value, new ms, new mom] as tfjs's non-centered
+ * RMSPropOptimizer computes them: ms' = ms·decay + g²·(1−decay), mom' = mom·momentum + g·lr/√(ms' + ε),
+ * value' = value − mom'. Without mom the outputs are [new value, new ms]: with momentum 0, mom' is this step's
+ * g·lr/√(ms' + ε), which no later step reads.
+ * @throws Error when mom is missing and momentum is not 0
  */
 export function rmspropKernelConfig(): tf.KernelConfig {
   return {
     kernelName: RMSPROP_KERNEL,
     backendName: "wasm",
     kernelFunc: ({ inputs, backend, attrs }) => {
-      const { value, gradient, ms, mom } = inputs as Record<string, tf.TensorInfo>;
+      const { value, gradient, ms } = inputs as Record<string, tf.TensorInfo>;
+      const mom = inputs.mom as tf.TensorInfo | undefined;
       const { decay, oneMinusDecay, momentum, learningRate, epsilon } = rmspropScalars(
         attrs as unknown as RmspropAttrs,
       );
+      if (!mom && momentum !== 0) throw new Error(`${RMSPROP_KERNEL}: momentum ${momentum} needs the mom input`);
       const be = backend as unknown as WasmBackendLike;
       const n = sizeOf(value.shape);
-      const outValue = alloc(be, value.shape);
-      const outMs = alloc(be, value.shape);
-      const outMom = alloc(be, value.shape);
+      const outs = (mom ? [0, 1, 2] : [0, 1]).map(() => alloc(be, value.shape));
       const h = heapF32(be);
-      const w = f32Offset(be, value);
-      const g = f32Offset(be, gradient);
-      const si = f32Offset(be, ms);
+      const [w, g, si, wo, so] = [value, gradient, ms, outs[0], outs[1]].map((t) => f32Offset(be, t));
+      if (!mom) {
+        for (let i = 0; i < n; i++) {
+          const gi = h[g + i];
+          const ms1 = Math.fround(h[si + i] * decay + gi * gi * oneMinusDecay);
+          h[so + i] = ms1;
+          h[wo + i] = h[w + i] - Math.fround((gi * learningRate) / Math.sqrt(ms1 + epsilon));
+        }
+        return outs;
+      }
       const mi = f32Offset(be, mom);
-      const wo = f32Offset(be, outValue);
-      const so = f32Offset(be, outMs);
-      const mo = f32Offset(be, outMom);
+      const mo = f32Offset(be, outs[2]);
       for (let i = 0; i < n; i++) {
         const gi = h[g + i];
         // Stored (float32) ms' and mom' feed the next term, as in tfjs's op sequence.
@@ -78,7 +86,7 @@ export function rmspropKernelConfig(): tf.KernelConfig {
         h[mo + i] = mom1;
         h[wo + i] = h[w + i] - mom1;
       }
-      return [outValue, outMs, outMom];
+      return outs;
     },
   };
 }
@@ -126,11 +134,13 @@ function updateVariable(
     epsilon: rms.epsilon,
     learningRate: rms.learningRate,
   };
+  // With momentum 0 the moments stay as they are (zero): no later step reads them.
+  const inputs: tf.NamedTensorMap = rms.momentum === 0 ? { value, gradient, ms } : { value, gradient, ms, mom };
   const [nw, nms, nmom] = tf
     .engine()
-    .runKernel(RMSPROP_KERNEL, { value, gradient, ms, mom }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    .runKernel(RMSPROP_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
   ms.assign(nms);
-  mom.assign(nmom);
+  if (nmom) mom.assign(nmom);
   value.assign(nw);
 }
 
